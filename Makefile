@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
+
+.PHONY: setup run chat test check lint i18n bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d locales -D messages -l $*
+
+setup: $(STAMP) $(CATALOGS)
+
+run: setup
+	$(BIN)/labor-bot chat
+
+chat: setup
+	$(BIN)/labor-bot chat
+
+test: setup
+	$(BIN)/labor-bot flows check
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check bot webhooks tests
+	$(BIN)/mypy
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o locales/messages.pot . --sort-by-file
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel compile -d locales -D messages
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache

@@ -1,0 +1,22 @@
+"""The `labor-bot` command: one Typer app, with one module per family of sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import ask, calc, chat, flows
+
+app = typer.Typer(
+    help="labor-bot: a labor-rights bot for workers in Mexico.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(flows.app, name="flows")
+app.add_typer(calc.app, name="calc")
+app.command("ask")(ask.ask)
+app.command("chat")(chat.chat)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,36 @@
+"""What a worker sent, as the engine sees it: one channel-independent `Event` per message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_TEXT = 4000  # longer pastes are cut before matching and never stored whole
+
+
+class EventKind(StrEnum):
+    TEXT = "text"  # typed text
+    CHOICE = "choice"  # a pressed button; `value` holds its payload
+    LOCATION = "location"  # a shared location; `latitude`/`longitude`
+    CONTACT = "contact"  # a shared contact card; `phone`
+    UNSUPPORTED = "unsupported"  # sticker, voice note, image…: the bot only reads text
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One incoming message. `user` is the channel's id for the sender and is never logged."""
+
+    kind: EventKind
+    channel: str
+    user: str
+    message_id: str
+    text: str = ""
+    value: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+    lang_hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_TEXT:
+            object.__setattr__(self, "text", self.text[:MAX_TEXT])
