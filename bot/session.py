@@ -24,7 +24,8 @@ class Session(BaseModel):
     """One worker's conversation. Kept compact: an idle session must fit in 2 KB of Redis.
 
     `vars` holds the answers saved with `save_as`; personal answers are kept only with consent.
-    `pending` names a system question awaiting an answer ("resume", "language", "forget").
+    `offer` holds the options of the last system or search menu (label, value), so a worker can
+    answer it by number; it is cleared by the next message.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -37,7 +38,7 @@ class Session(BaseModel):
     consent: bool = False
     opted_out: bool = False
     misses: int = 0
-    pending: str | None = None
+    offer: tuple[tuple[str, str], ...] = ()
     resume: Position | None = None
     started_at: datetime
     updated_at: datetime

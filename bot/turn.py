@@ -37,7 +37,8 @@ class Reply:
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> Reply:
-        return cls(str(data["t"]), tuple(Choice(str(l), str(v)) for l, v in data.get("c", ())))
+        choices = tuple(Choice(str(label), str(value)) for label, value in data.get("c", ()))
+        return cls(str(data["t"]), choices)
 
 
 def replies_to_json(replies: Sequence[Reply]) -> list[dict[str, JSON]]:

@@ -1,0 +1,66 @@
+"""The registry of named Python actions that flow files may call with `action: family.name`.
+
+An action is pure: it gets an `ActionContext` (the answers so far, the language, the time,
+the loaded data files) and returns an `ActionResult` (variables to set, effects to record,
+an outcome for the state's `on:` table, texts to say). Storage and sending stay in the service.
+Each family lives in its own module and registers itself with `@action`; the checker knows
+every registered name, the variables it provides and the outcomes it may return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.turn import Effect
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    vars: Mapping[str, Any]
+    lang: str
+    now: datetime
+    channel: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    vars: Mapping[str, Any] = field(default_factory=dict)
+    effects: tuple[Effect, ...] = ()
+    outcome: str | None = None
+    say: tuple[str, ...] = ()  # already in the worker's language
+    consent: bool | None = None  # set the session's consent to personal data
+
+
+ActionFunction = Callable[[ActionContext], ActionResult]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    name: str
+    run: ActionFunction
+    provides: frozenset[str]
+    outcomes: frozenset[str]
+
+
+REGISTRY: dict[str, ActionSpec] = {}
+
+
+def action(
+    name: str, provides: tuple[str, ...] = (), outcomes: tuple[str, ...] = ()
+) -> Callable[[ActionFunction], ActionFunction]:
+    """Register an action under `name`, declaring the variables and outcomes it can produce."""
+
+    def register(run: ActionFunction) -> ActionFunction:
+        REGISTRY[name] = ActionSpec(name, run, frozenset(provides), frozenset(outcomes))
+        return run
+
+    return register
+
+
+def load_builtin_actions() -> None:
+    """Import every action family so each registers itself."""
+    from bot.actions import person, privacy  # noqa: F401

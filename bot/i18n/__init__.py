@@ -1,0 +1,75 @@
+"""Translations and locale formatting: Spanish source texts, gettext catalogs under locales/.
+
+Every text the bot says is written once in Spanish (flow files, content files and `N_()`
+markers in Python) and looked up at run time in `locales/<lang>/LC_MESSAGES/messages.mo`.
+A text with no translation falls back to Spanish.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+BABEL_LOCALES = {"es": "es_MX", "en": "en_US"}
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Marks a Spanish source text for extraction; translated later with `translate`."""
+    return message
+
+
+def language_from_hint(hint: str | None) -> str:
+    """A channel's language hint ("en-US", "es") as one of our languages; Spanish otherwise."""
+    code = (hint or "").split("-")[0].split("_")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=8)
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("messages", LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def translate(lang: str, message: str) -> str:
+    """The text in `lang`, or the Spanish source when there is no translation."""
+    if lang == DEFAULT_LANGUAGE or not message:
+        return message
+    return _catalog(lang).gettext(message)
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """A `_` function for one language, for code that says many things in a row."""
+    return lambda message: translate(lang, message)
+
+
+def reload_catalogs() -> None:
+    """Forget loaded catalogs (after `make i18n` recompiled them)."""
+    _catalog.cache_clear()
+
+
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """Replace `{name}` placeholders; a name with no value (e.g. not kept without consent) is
+    left empty rather than shown to the worker as `{name}`."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), text)
+
+
+def format_money(amount: Decimal | float, lang: str) -> str:
+    """An amount in Mexican pesos for the worker's locale: `$1,234.50`."""
+    return format_currency(amount, "MXN", locale=BABEL_LOCALES.get(lang, "es_MX"))
+
+
+def format_day(day: date, lang: str) -> str:
+    """A date in words for the worker's locale: `7 de marzo de 2025`, `March 7, 2025`."""
+    return babel_format_date(day, format="long", locale=BABEL_LOCALES.get(lang, "es_MX"))

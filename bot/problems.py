@@ -1,0 +1,31 @@
+"""`Problem`: one finding of a checker, printed as `file:line: message` for staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """`code` names the kind of problem (tests and tools match on it); `message` is for people."""
+
+    path: Path
+    line: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def render(self, warning_word: str = "aviso") -> str:
+        prefix = f"{warning_word}: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
