@@ -32,10 +32,17 @@ lint: setup
 	$(BIN)/ruff check bot webhooks tests
 	$(BIN)/mypy
 
+LANGS := en
+
 i18n: $(STAMP)
-	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o locales/messages.pot . --sort-by-file
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
-	$(BIN)/pybabel compile -d locales -D messages
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-by-file \
+		--project labor-bot --copyright-holder "labor-bot contributors" --width 100 .
+	for lang in $(LANGS); do \
+		test -f locales/$$lang/LC_MESSAGES/messages.po \
+			|| $(BIN)/pybabel init -i locales/messages.pot -d locales -D messages -l $$lang; \
+	done
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --width 100
+	$(BIN)/pybabel compile --statistics -d locales -D messages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

@@ -24,8 +24,16 @@ class Problem:
 
     def render(self, warning_word: str = "aviso") -> str:
         prefix = f"{warning_word}: " if self.severity is Severity.WARNING else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return f"{_shown(self.path)}:{self.line}: {prefix}{self.message}"
 
 
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+def _shown(path: Path) -> Path:
+    """A path as staff typed it: relative to the current folder when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path

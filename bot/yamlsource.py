@@ -57,12 +57,25 @@ def read_yaml(path: Path) -> YamlDocument:
     try:
         return YamlDocument(path, yaml.load(text))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = error.problem or error.context or "invalid YAML"
-        raise YamlSyntaxError(path, line, problem) from None
+        raise YamlSyntaxError(path, _error_line(error, text), _error_text(error)) from None
     except YAMLError as error:
         raise YamlSyntaxError(path, 1, str(error).splitlines()[0]) from None
+
+
+def _error_line(error: MarkedYAMLError, text: str) -> int:
+    """Where to send a person: the problem, or where the unfinished thing began if the
+    problem is only "the file ended" (an unclosed quote or bracket)."""
+    problem, context = error.problem_mark, error.context_mark
+    last_line = len(text.rstrip().splitlines())
+    if problem is not None and (problem.line < last_line or context is None):
+        return int(problem.line) + 1
+    mark = context or problem
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+def _error_text(error: MarkedYAMLError) -> str:
+    parts = [error.context, error.problem]
+    return "; ".join(p for p in parts if p) or "invalid YAML"
 
 
 def plain(data: Any) -> Any:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
+from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
@@ -37,9 +38,30 @@ def language_from_hint(hint: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+class _PoTranslations(gettext.NullTranslations):
+    """Translations read straight from a .po file, when its .mo is missing or stale."""
+
+    def __init__(self, po: Path) -> None:
+        super().__init__()
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        self._messages = {str(m.id): str(m.string) for m in catalog
+                          if m.id and m.string and not m.fuzzy}
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get(message, message)
+
+
 @lru_cache(maxsize=8)
 def _catalog(lang: str) -> gettext.NullTranslations:
-    return gettext.translation("messages", LOCALES_DIR, languages=[lang], fallback=True)
+    folder = LOCALES_DIR / lang / "LC_MESSAGES"
+    po, mo = folder / "messages.po", folder / "messages.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    if po.exists():
+        return _PoTranslations(po)  # `make i18n` compiles it; until then, read the source
+    return gettext.NullTranslations()
 
 
 def translate(lang: str, message: str) -> str:

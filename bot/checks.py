@@ -1,0 +1,14 @@
+"""Every check `labor-bot flows check` runs: the flow files and the data files beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.checker import check_flow_files
+from bot.problems import Problem
+
+
+def check_all(directory: Path, lang: str = "es") -> list[Problem]:
+    """All problems of the flows folder, errors and warnings, in file order."""
+    problems = check_flow_files(directory, lang).problems
+    return sorted(problems, key=lambda p: (str(p.path), p.line))

@@ -1,0 +1,29 @@
+"""Small pieces shared by the command-line modules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from bot.errors import FlowError
+from bot.problems import Problem
+
+
+def cli_language() -> str:
+    """Spanish unless the terminal's locale is English (LANG=en_US.UTF-8)."""
+    return "en" if os.environ.get("LANG", "").startswith("en") else "es"
+
+
+@contextmanager
+def exit_on_flow_error() -> Iterator[None]:
+    """Print the checker's problems and exit 1 instead of a traceback."""
+    try:
+        yield
+    except FlowError as error:
+        for problem in error.problems:
+            typer.echo(problem.render() if isinstance(problem, Problem) else str(problem), err=True)
+        typer.echo("Los flujos tienen errores: corrige y corre `labor-bot flows check`.", err=True)
+        raise typer.Exit(1) from None

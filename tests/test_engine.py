@@ -1,0 +1,255 @@
+"""The pure engine: inputs, global commands, misses, edits, idle resume, fallback, privacy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.engine import step
+from bot.events import MAX_TEXT, Event, EventKind
+from bot.flowset import FlowSet, load_flowset
+from bot.session import Session
+from bot.turn import Reply, Turn
+
+FLOWS = Path(__file__).parent / "fixtures" / "flows_engine"
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def flows() -> FlowSet:
+    return load_flowset(FLOWS)
+
+
+class Chat:
+    """Drives the engine like a worker would, keeping the session between messages."""
+
+    def __init__(self, flows: FlowSet, lang_hint: str | None = "es") -> None:
+        self.flows, self.lang_hint = flows, lang_hint
+        self.session: Session | None = None
+        self.now = NOW
+        self.count = 0
+        self.turn = Turn(None)
+
+    def send(self, text: str = "", kind: EventKind = EventKind.TEXT, **fields: object) -> Turn:
+        self.count += 1
+        self.now += timedelta(seconds=5)
+        event = Event(kind, "whatsapp", "w1", str(self.count), text=text, lang_hint=self.lang_hint,
+                      **fields)  # type: ignore[arg-type]
+        self.turn = step(self.flows, self.session, event, self.now)
+        self.session = self.turn.session
+        return self.turn
+
+    @property
+    def said(self) -> str:
+        return " / ".join(r.text for r in self.turn.replies)
+
+    @property
+    def where(self) -> str:
+        assert self.session is not None
+        return f"{self.session.flow}.{self.session.state}"
+
+
+def at_form(flows: FlowSet, consent: bool = True) -> Chat:
+    chat = Chat(flows)
+    chat.send("hola")
+    chat.send("si" if consent else "no")
+    chat.send("formulario")
+    assert chat.where == "form.name"
+    return chat
+
+
+def test_first_message_greets_and_asks_consent(flows: FlowSet) -> None:
+    chat = Chat(flows)
+    turn = chat.send("me corrieron")
+    assert chat.where == "main.welcome"
+    assert turn.replies[0].text == "Bienvenida"
+    assert [c.label for c in turn.replies[0].choices] == ["Sí", "No"]
+
+
+def test_consent_is_recorded_as_an_effect(flows: FlowSet) -> None:
+    chat = Chat(flows)
+    chat.send("hola")
+    turn = chat.send("simon")
+    assert chat.session is not None and chat.session.consent
+    assert [e.kind for e in turn.effects] == ["consent"]
+    assert chat.where == "main.menu"
+
+
+def test_every_input_type_is_read_and_saved(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("Rosa")
+    assert "Hola Rosa" in chat.said
+    chat.send("treinta")  # not a number it can read
+    assert chat.where == "form.age"
+    chat.send("34")
+    chat.send("8,500 al mes")
+    chat.send("15 de marzo del 2021")
+    chat.send("55 1234 5678")
+    chat.send("", EventKind.LOCATION, latitude=19.43, longitude=-99.13)
+    chat.send("me despidieron")
+    assert chat.where == "form.done"
+    assert chat.session is not None
+    assert chat.session.vars == {
+        "name": "Rosa", "age": 34, "salary": "8500.00", "salary_per": "month",
+        "started": "2021-03-15", "phone": "+525512345678",
+        "where": {"lat": 19.43, "lon": -99.13}, "kind": "dismissal",
+    }
+
+
+def test_personal_answers_are_not_kept_without_consent(flows: FlowSet) -> None:
+    chat = at_form(flows, consent=False)
+    chat.send("Rosa")
+    assert chat.session is not None and "name" not in chat.session.vars
+    assert "Rosa" not in chat.said
+    assert chat.where == "form.age"
+
+
+def test_a_future_date_is_asked_again_with_an_example(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    for answer in ("Rosa", "34", "300 diarios"):
+        chat.send(answer)
+    chat.send("15/03/2099")
+    assert chat.where == "form.started"
+    assert "ya pasó" in chat.said
+
+
+def test_a_button_press_picks_its_option(flows: FlowSet) -> None:
+    chat = Chat(flows)
+    chat.send("hola")
+    chat.send("", EventKind.CHOICE, value="1")  # the "Sí" button
+    chat.send("", EventKind.CHOICE, value="2")  # "Salir"
+    assert chat.where == "main.bye"
+
+
+def test_three_misses_offer_the_menu_and_a_person(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("x" * 30)  # longer than max_length 20
+    assert "máximo 20" in chat.said
+    chat.send("y" * 30)
+    turn = chat.send("z" * 30)
+    assert [c.value for c in turn.replies[-1].choices] == ["cmd:menu", "cmd:person"]
+    chat.send("2")  # answered by number: the person
+    assert [e.kind for e in chat.turn.effects] == ["handoff"]
+
+
+def test_unsupported_messages_change_nothing(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    before = chat.session
+    turn = chat.send(kind=EventKind.UNSUPPORTED)
+    assert turn.session == before
+    assert "texto" in turn.replies[0].text
+
+
+def test_unsupported_first_message_creates_no_session(flows: FlowSet) -> None:
+    turn = Chat(flows).send(kind=EventKind.UNSUPPORTED)
+    assert turn.session is None and turn.effects == ()
+
+
+@pytest.mark.parametrize(("word", "lang"), [("menu", "es"), ("Menú", "es"), ("menu", "en")])
+def test_menu_works_from_any_state(flows: FlowSet, word: str, lang: str) -> None:
+    chat = at_form(flows)
+    chat.send(word)
+    assert chat.where == "main.menu"
+
+
+def test_language_change_repeats_the_question_in_english(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("idioma")
+    turn = chat.send("2")
+    assert chat.session is not None and chat.session.lang == "en"
+    assert turn.replies[0].text == "Done, I will write to you in English."
+    assert chat.where == "form.name"
+
+
+def test_english_hint_from_the_channel(flows: FlowSet) -> None:
+    chat = Chat(flows, lang_hint="en-US")
+    chat.send("hello")
+    assert chat.session is not None and chat.session.lang == "en"
+
+
+def test_stop_marks_opt_out_until_she_writes_again(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("baja")
+    assert chat.session is not None and chat.session.opted_out
+    chat.send("Rosa")
+    assert chat.session is not None and not chat.session.opted_out
+
+
+def test_delete_my_data_asks_first_then_deletes(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("borrar mis datos")
+    assert chat.session is not None
+    turn = chat.send("si")
+    assert turn.session is None
+    assert [e.kind for e in turn.effects] == ["forget_user"]
+
+
+def test_delete_my_data_can_be_declined(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("delete my data")
+    turn = chat.send("no")
+    assert turn.session is not None and turn.effects == ()
+    assert "no borré nada" in chat.said
+
+
+def test_a_state_removed_by_staff_restarts_its_flow_with_an_apology(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    assert chat.session is not None
+    chat.session = chat.session.model_copy(update={"state": "deleted_state"})
+    chat.send("hola")
+    assert "Perdón" in chat.said
+    assert chat.where == "form.name"
+
+
+def test_a_flow_removed_by_staff_goes_back_to_main(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    assert chat.session is not None
+    chat.session = chat.session.model_copy(update={"flow": "gone", "state": "x"})
+    chat.send("hola")
+    assert chat.where == "main.welcome"
+
+
+def test_idle_session_goes_to_menu_and_offers_to_resume(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("Rosa")
+    chat.now += timedelta(minutes=61)
+    turn = chat.send("hola")
+    assert chat.where == "main.menu"
+    assert [c.value for c in turn.replies[-1].choices] == ["cmd:resume", "cmd:menu"]
+    chat.send("1")
+    assert chat.where == "form.age"
+    assert "¿Cuántos años" in chat.said
+    chat.send("40")  # and the conversation goes on, without looping
+    assert chat.where == "form.salary"
+
+
+def test_free_text_that_is_not_an_answer_goes_to_the_fallback(flows: FlowSet) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def fallback(text: str, lang: str) -> tuple[Reply, ...] | None:
+        seen.append((text, lang))
+        return (Reply("Sobre despidos…"),) if "corrieron" in text else None
+
+    with_fallback = FlowSet(flows=flows.flows, fallback=fallback)
+    chat = Chat(with_fallback)
+    chat.send("hola")
+    chat.send("si")
+    chat.send("me corrieron ayer")
+    assert chat.said == "Sobre despidos…"
+    assert chat.where == "main.menu" and chat.session is not None and chat.session.misses == 0
+    chat.send("blablabla")
+    assert chat.session is not None and chat.session.misses == 1
+    assert seen == [("me corrieron ayer", "es"), ("blablabla", "es")]
+
+
+def test_long_pastes_are_cut_before_anything_sees_them(flows: FlowSet) -> None:
+    event = Event(EventKind.TEXT, "whatsapp", "w", "1", text="a" * 10_000)
+    assert len(event.text) == MAX_TEXT
+
+
+def test_text_input_does_not_fire_triggers(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("formulario")  # her name could be anything: it is an answer here
+    assert chat.where == "form.age"
