@@ -37,7 +37,7 @@ PERIODS = (
     ("fortnight", re.compile(r"\b(quincena[l]?|a la quincena|por quincena|fortnight)\b")),
     ("month", re.compile(r"\b(mes|mensual(es)?|al mes|por mes|monthly|a month|per month)\b")),
 )
-_AMOUNT = re.compile(r"(\d{1,3}(?:[,\s]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*(mil|k)?\b")
+_AMOUNT = re.compile(r"(?<![-\d])(\d{1,3}(?:[,\s]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*(mil|k)?\b")
 FUZZY_CUTOFF = 85
 
 
