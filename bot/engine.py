@@ -32,6 +32,16 @@ MAX_MISSES = 3
 MAX_HOPS = 25  # states passed through in one step; the checker rules out loops of non-waiting states
 
 
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One option of a choice state: as shown, its button value, what is saved, where it goes."""
+
+    label: str
+    button: str
+    saved: str
+    go: str | None = None
+
+
 def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -> Turn:
     """Apply one incoming message to a session (None for a worker never seen before)."""
     if event.kind is EventKind.UNSUPPORTED:
@@ -127,16 +137,15 @@ class _Run:
             self._command(arg)
 
     def _go(self, spec: str) -> None:
+        """`go:TARGET` or `go:TARGET|name=value`: a button that jumps and may set one variable."""
         target, _, assignment = spec.partition("|")
-        name, _, var_value = assignment.partition("=")
-        flow, _, state = target.partition(".")
-        if flow not in self.flows.flows or (state and self.flows.state(
-                Position(flow=flow, state=state)) is None):
+        if not self.flows.knows(self.s.flow, target):
             self.enter(self.flows.home)
             return
+        name, _, value = assignment.partition("=")
         if name:
-            self.vars[name] = var_value
-        self.enter(Position(flow=flow, state=state) if state else self.flows.start_of(flow))
+            self.vars[name] = value
+        self.enter(self.flows.resolve(self.s.flow, target))
 
     def _command(self, arg: str) -> None:
         name, _, detail = arg.partition(":")
@@ -218,9 +227,9 @@ class _Run:
         self.enter(self._next_after(state, kind, value, options))
 
     def _read(self, state: State, kind: InputType,
-              options: list[tuple[str, str, str | None]]) -> tuple[Any, dict[str, Any]]:
+              options: list[_Option]) -> tuple[Any, dict[str, Any]]:
         if kind is InputType.CHOICE:
-            shown = [(label, value) for label, value, _ in options]
+            shown = [(o.label, o.button) for o in options]
             if self.event.kind is EventKind.CHOICE:
                 index = next((i for i, (_, v) in enumerate(shown) if v == self.event.value), None)
             elif self.event.kind is EventKind.TEXT:
@@ -241,22 +250,25 @@ class _Run:
         if state.save_as is None or (state.personal and not self.s.consent):
             return
         if state.input_type is InputType.CHOICE:
-            value = self._options(state)[value][2]
+            value = self._options(state)[value].saved
         self.vars[state.save_as] = value
         for suffix, item in extra.items():
             self.vars[f"{state.save_as}_{suffix}"] = item
 
     def _next_after(self, state: State, kind: InputType, value: Any,
-                    options: list[tuple[str, str, str | None]]) -> Position:
+                    options: list[_Option]) -> Position:
         target: str | None = state.next
-        if kind is InputType.CHOICE and state.choices is not None:
-            target = state.choices[value].go or state.next
+        if kind is InputType.CHOICE:
+            target = options[value].go or state.next
         elif kind is InputType.YES_NO:
             target = (state.yes if value else state.no) or state.next
-        return self.flows.resolve(self.s.flow, target) if target else self.flows.home
+        if target is None:
+            return self.flows.home
+        return self.flows.resolve(self.s.flow, target) if self.flows.knows(self.s.flow, target) \
+            else self.flows.home
 
     def _miss(self, state: State, kind: InputType,
-              options: list[tuple[str, str, str | None]]) -> None:
+              options: list[_Option]) -> None:
         misses = self.s.misses + 1
         if misses >= MAX_MISSES:
             self.s = self.s.model_copy(update={"misses": 0})
@@ -319,21 +331,23 @@ class _Run:
         if state is not None and state.input_type is not None:
             self._say(state)
 
-    def _options(self, state: State) -> list[tuple[str, str, str | None]]:
-        """(label shown, button value, value saved) for each option of a choice state."""
-        if state.choices is not None:
-            return [(self.t(o.label), str(i + 1), o.value or o.label)
-                    for i, o in enumerate(state.choices)]
-        if state.choices_from is not None:
-            items = self.vars.get(state.choices_from) or []
-            return [(str(item["label"]), str(i + 1), str(item["value"]))
-                    for i, item in enumerate(items)]
-        return []
+    def _options(self, state: State) -> list[_Option]:
+        """The options of a choice state, from the flow file or from an action's variable.
 
-    def _buttons(self, state: State, options: list[tuple[str, str, str | None]]) -> list[Choice]:
+        An action's options are dicts with `label` (already translated), `value` and an
+        optional `go` target; a target that no longer exists leads to the menu (see `_next_after`).
+        """
+        if state.choices is not None:
+            return [_Option(self.t(o.label), str(i + 1), o.value or o.label, o.go)
+                    for i, o in enumerate(state.choices)]
+        items = self.vars.get(state.choices_from or "") or []
+        return [_Option(str(item["label"]), str(i + 1), str(item["value"]), item.get("go"))
+                for i, item in enumerate(items)]
+
+    def _buttons(self, state: State, options: list[_Option]) -> list[Choice]:
         if state.input_type is InputType.YES_NO:
             return [Choice(self.t(msg.YES_LABEL), "1"), Choice(self.t(msg.NO_LABEL), "2")]
-        return [Choice(label, value) for label, value, _ in options]
+        return [Choice(o.label, o.button) for o in options]
 
 
 def _reask_message(state: State, kind: InputType) -> str:

@@ -58,6 +58,13 @@ class FlowSet:
             return Position(flow=current_flow, state=target)
         return self.start_of(target)
 
+    def knows(self, current_flow: str, target: str) -> bool:
+        """Whether a target computed at run time (by an action) names an existing state."""
+        flow, _, state = target.partition(".")
+        if state:
+            return self.state(Position(flow=flow, state=state)) is not None
+        return target in self.flows[current_flow].states or target in self.flows
+
     def start_of(self, flow: str) -> Position:
         return Position(flow=flow, state=self.flows[flow].start)
 
