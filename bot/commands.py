@@ -61,7 +61,8 @@ HELP = N_(
 )
 PERSON = N_(
     "Anoté que quieres hablar con una persona. El equipo del centro de trabajadores revisa "
-    "estas solicitudes en horario de oficina y te escribirá por aquí."
+    "estas solicitudes en horario de oficina y te escribirá por aquí. Lo que escribas ahora se "
+    "lo paso a esa persona. Para volver al bot, escribe *menu*."
 )
 LANGUAGE_ASK = N_("¿En qué idioma quieres que te escriba?")
 LANGUAGE_SET = N_("Listo, te escribiré en español.")
@@ -73,6 +74,7 @@ FORGET_YES = N_("Sí, borrar todo")
 FORGET_NO = N_("No")
 FORGET_DONE = N_("Listo. Borré tu conversación y tus datos personales.")
 FORGET_KEPT = N_("Está bien, no borré nada.")
+RELEASED = N_("La persona del centro terminó de atenderte. Escribe *menu* para seguir con el bot.")
 RESUME_ASK = N_("Hola de nuevo. La última vez no terminamos. ¿Quieres seguir donde te quedaste?")
 RESUME_YES = N_("Seguir")
 RESUME_NO = N_("Ir al menú")

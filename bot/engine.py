@@ -29,6 +29,9 @@ from bot.store.memory import FORGET
 from bot.turn import Choice, Effect, Reply, Turn
 
 MAX_MISSES = 3
+HANDOFF_PAUSE = timedelta(hours=24)  # the bot stays quiet this long unless staff release her
+PERSON_STATE = Position(flow=MAIN_FLOW, state="person")  # where "persona" leads, if it exists
+STILL_WORKS_WHILE_PAUSED = ("cmd:menu", "cmd:forget", "cmd:stop", "cmd:release")
 MAX_HOPS = 25  # states passed through in one step; the checker rules out loops of non-waiting states
 
 
@@ -79,7 +82,9 @@ class _Run:
         if state is None:
             return self._restart_after_edit()
         value = self._value_from_offer() or self._value_from_event()
-        if value is not None:
+        if self._paused(value):
+            self._forward_to_person()
+        elif value is not None:
             self.dispatch(value)
         elif self._idle_too_long(state):
             self._offer_resume()
@@ -155,9 +160,10 @@ class _Run:
         elif name == "help":
             self.tell(msg.HELP)
         elif name == "person":
-            self.effects.append(Effect("handoff", {"flow": self.s.flow, "state": self.s.state,
-                                                   "at": self.now.isoformat()}))
-            self.tell(msg.PERSON)
+            self._person()
+        elif name == "release":
+            self.s = self.s.model_copy(update={"paused_until": None})
+            self.tell(msg.RELEASED)
         elif name == "language":
             self.menu(msg.LANGUAGE_ASK, [("Español", "cmd:lang:es"), ("English", "cmd:lang:en")])
         elif name == "lang" and detail in ("es", "en"):
@@ -174,6 +180,37 @@ class _Run:
             self.s = self.s.model_copy(update={"resume": None, "flow": position.flow,
                                                "state": position.state})
             self._prompt_again()
+
+    def _person(self) -> None:
+        """Hand her to a person: through the main flow's `person` state when staff wrote one."""
+        if self.flows.state(PERSON_STATE) is not None:
+            self.vars["_from_flow"] = self.s.flow
+            self.enter(PERSON_STATE)
+            return
+        self.effects.append(Effect("handoff", {"flow": self.s.flow, "at": self.now.isoformat()}))
+        self.s = self.s.model_copy(update={"paused_until": self.now + HANDOFF_PAUSE})
+        self.tell(msg.PERSON)
+
+    def _paused(self, value: str | None) -> bool:
+        until = self.session.paused_until
+        if until is None or self.now >= until:
+            self.s = self.s.model_copy(update={"paused_until": None})
+            return False
+        if value is not None and value.startswith(STILL_WORKS_WHILE_PAUSED):
+            if value.startswith("cmd:menu"):
+                self.s = self.s.model_copy(update={"paused_until": None})
+            return False
+        return True
+
+    def _forward_to_person(self) -> None:
+        """While a person handles her, what she writes goes to them; the bot says nothing."""
+        if self.event.kind is EventKind.TEXT and self.event.text.strip():
+            self.effects.append(Effect("handoff_message", {"text": self.event.text[:1000],
+                                                           "at": self.now.isoformat()}))
+        elif self.event.kind is EventKind.LOCATION:
+            self.effects.append(Effect("handoff_message", {
+                "latitude": self.event.latitude, "longitude": self.event.longitude,
+                "at": self.now.isoformat()}))
 
     def _forget(self, detail: str) -> None:
         if detail == "yes":
@@ -314,6 +351,8 @@ class _Run:
         self.effects.extend(result.effects)
         if result.consent is not None:
             self.s = self.s.model_copy(update={"consent": result.consent})
+        if result.pause:
+            self.s = self.s.model_copy(update={"paused_until": self.now + HANDOFF_PAUSE})
         self.replies.extend(Reply(text) for text in result.say)
         return result.outcome
 

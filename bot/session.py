@@ -40,6 +40,7 @@ class Session(BaseModel):
     misses: int = 0
     offer: tuple[tuple[str, str], ...] = ()
     resume: Position | None = None
+    paused_until: datetime | None = None  # a person is handling her: the bot stays quiet
     started_at: datetime
     updated_at: datetime
 

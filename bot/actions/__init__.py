@@ -33,6 +33,7 @@ class ActionResult:
     outcome: str | None = None
     say: tuple[str, ...] = ()  # already in the worker's language
     consent: bool | None = None  # set the session's consent to personal data
+    pause: bool = False  # hand the conversation to a person: the bot stays quiet for a while
 
 
 ActionFunction = Callable[[ActionContext], ActionResult]

@@ -8,5 +8,6 @@ from bot.turn import Effect
 
 @action("person.request")
 def request(ctx: ActionContext) -> ActionResult:
-    """Record that she asked for a person; staff see it in the handoff list."""
-    return ActionResult(effects=(Effect("handoff", {"at": ctx.now.isoformat(), "from": "menu"}),))
+    """Record that she asked for a person, and keep the bot quiet while a person answers."""
+    record = Effect("handoff", {"at": ctx.now.isoformat(), "flow": ctx.vars.get("_from_flow")})
+    return ActionResult(effects=(record,), pause=True)
