@@ -253,3 +253,35 @@ def test_text_input_does_not_fire_triggers(flows: FlowSet) -> None:
     chat = at_form(flows)
     chat.send("formulario")  # her name could be anything: it is an answer here
     assert chat.where == "form.age"
+
+
+def test_a_person_request_pauses_the_bot_and_forwards_her_messages(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("persona")
+    assert [e.kind for e in chat.turn.effects] == ["handoff"]
+    turn = chat.send("me corrieron ayer")
+    assert turn.replies == ()
+    assert [(e.kind, e.data["text"]) for e in turn.effects] == [("handoff_message", "me corrieron ayer")]
+    assert chat.where == "form.name"  # her place in the flow is kept
+
+
+def test_the_pause_ends_after_a_day_or_when_staff_release_her(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("persona")
+    chat.now += timedelta(hours=24, seconds=1)
+    chat.send("Rosa")
+    assert chat.where == "form.age"
+    chat.send("persona")
+    turn = chat.send(kind=EventKind.CHOICE, value="cmd:release")
+    assert "terminó de atenderte" in turn.replies[0].text
+    assert chat.session is not None and chat.session.paused_until is None
+
+
+def test_menu_and_delete_still_work_while_paused(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("persona")
+    chat.send("menu")
+    assert chat.where == "main.menu" and chat.session is not None and chat.session.paused_until is None
+    chat.send("persona")
+    chat.send("borrar mis datos")
+    assert chat.turn.replies[0].choices[0].value == "cmd:forget:yes"
