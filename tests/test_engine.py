@@ -269,8 +269,10 @@ def test_the_pause_ends_after_a_day_or_when_staff_release_her(flows: FlowSet) ->
     chat = at_form(flows)
     chat.send("persona")
     chat.now += timedelta(hours=24, seconds=1)
-    chat.send("Rosa")
-    assert chat.where == "form.age"
+    turn = chat.send("Rosa")  # the bot answers again: after a day idle, it offers to resume
+    assert [c.value for c in turn.replies[-1].choices] == ["cmd:resume", "cmd:menu"]
+    chat.send("1")
+    assert chat.where == "form.name"
     chat.send("persona")
     turn = chat.send(kind=EventKind.CHOICE, value="cmd:release")
     assert "terminó de atenderte" in turn.replies[0].text
