@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.checker import check_flow_files
+from bot.minimum_wage import minimum_wage_problems
 from bot.problems import Problem
 
 
 def check_all(directory: Path, lang: str = "es") -> list[Problem]:
     """All problems of the flows folder, errors and warnings, in file order."""
     problems = check_flow_files(directory, lang).problems
+    data = directory / "data"
+    if data.is_dir():  # a folder of flows alone (a fixture, a draft) has no data files to check
+        problems += minimum_wage_problems(data / "minimum_wages.yaml")
     return sorted(problems, key=lambda p: (str(p.path), p.line))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.events import Event, EventKind
 from bot.render import render_terminal
@@ -28,21 +29,21 @@ class Simulator:
 
     def event_for(self, line: str) -> Event | None:
         text = line.strip()
-        message_id = str(next(self._ids))
-        base = {"channel": self.channel, "user": USER, "message_id": message_id,
-                "lang_hint": self.lang}
-        if text.startswith("/ubicacion") or text.startswith("/location"):
+        event = Event(EventKind.TEXT, self.channel, USER, str(next(self._ids)), text=line,
+                      lang_hint=self.lang)
+        if text.startswith(("/ubicacion", "/location")):
             try:
                 _, lat, lon = text.split()
-                return Event(EventKind.LOCATION, latitude=float(lat), longitude=float(lon), **base)
+                return replace(event, kind=EventKind.LOCATION, text="", latitude=float(lat),
+                               longitude=float(lon))
             except ValueError:
                 return None
         if text == "/sticker":
-            return Event(EventKind.UNSUPPORTED, **base)
+            return replace(event, kind=EventKind.UNSUPPORTED, text="")
         button = self._button(text)
         if button is not None:
-            return Event(EventKind.CHOICE, value=button, text=text, **base)
-        return Event(EventKind.TEXT, text=line, **base)
+            return replace(event, kind=EventKind.CHOICE, value=button)
+        return event
 
     def _button(self, text: str) -> str | None:
         """On Telegram a number stands for pressing that button of the last menu."""

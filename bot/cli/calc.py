@@ -1,7 +1,124 @@
-"""`labor-bot calc …`: calculators (severance and final pay). Being written in the rights issue."""
+"""`labor-bot calc severance`: the finiquito and liquidación calculator on the command line.
+
+Bad input exits 2 with the message on stderr; with `--json` the same message also goes to
+stdout as `{"error": "…"}`, so a script reading stdout always gets one JSON object. Usage
+errors that Typer itself catches (an unknown `--reason`, a missing `--start`) exit 2 with
+Typer's own message and no JSON.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, NoReturn
+
 import typer
 
-app = typer.Typer(help="Calculators.", no_args_is_help=True)
+from bot.cli.common import cli_language
+from bot.errors import InputError
+from bot.i18n import N_, format_day, format_money, translator
+from bot.minimum_wage import Zone
+from bot.severance import (
+    CalcInputError,
+    Reason,
+    SeveranceInput,
+    SeveranceResult,
+    compute_severance,
+    daily_salary_from,
+    json_text,
+    parse_amount,
+)
+
+app = typer.Typer(help="Calculators: severance and final pay.", no_args_is_help=True)
+USAGE_ERROR = 2
+
+
+@app.command()
+def severance(
+    start: Annotated[str, typer.Option("--start", help="First day of work, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last day of work, YYYY-MM-DD.")],
+    reason: Annotated[Reason, typer.Option("--reason", help="Why the job ended.")],
+    daily_salary: Annotated[str, typer.Option("--daily-salary", help="Daily salary in MXN.")] = "",
+    monthly_salary: Annotated[str, typer.Option("--monthly-salary",
+                                                help="Monthly salary in MXN (daily = monthly / 30).")] = "",
+    vacation_days_taken: Annotated[int, typer.Option(
+        "--vacation-days-taken", help="Vacation days already taken in this service year.")] = 0,
+    unpaid_days: Annotated[int, typer.Option("--unpaid-days", help="Days worked and not yet paid.")] = 0,
+    zone: Annotated[Zone, typer.Option("--zone", help="Minimum-wage zone: general, or border (ZLFN).")]
+    = Zone.GENERAL,
+    employer_fault: Annotated[bool, typer.Option(
+        "--employer-fault", help="The employer refused reinstatement, or the worker left for the "
+                                 "employer's fault (LFT Art. 50-52).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the text: es or en (default: from LANG).")]
+    = "",
+) -> None:
+    """Finiquito (final pay) and liquidación (severance) under the LFT."""
+    lang = lang or cli_language()
+    try:
+        data = SeveranceInput(
+            daily_salary=daily_salary_from(_amount(daily_salary), _amount(monthly_salary)),
+            start=_day(start, "--start"),
+            end=_day(end, "--end"),
+            reason=reason,
+            vacation_days_taken=vacation_days_taken,
+            unpaid_days=unpaid_days,
+            zone=zone,
+            employer_fault=employer_fault,
+        )
+        result = compute_severance(data)
+    except InputError as error:
+        _fail(error, lang, as_json)
+    typer.echo(result.to_json_text() if as_json else _breakdown(data, result, lang))
+
+
+def _fail(error: InputError, lang: str, as_json: bool) -> NoReturn:
+    message = error.translated(translator(lang)) if isinstance(error, CalcInputError) else str(error)
+    typer.echo(message, err=True)
+    if as_json:
+        typer.echo(json_text({"error": message}))
+    raise typer.Exit(USAGE_ERROR)
+
+
+def _amount(text: str) -> Decimal | None:
+    return parse_amount(text) if text.strip() else None
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CalcInputError(N_("«{text}» no es una fecha válida para {option}: usa AAAA-MM-DD, "
+                                "por ejemplo 2024-03-15."), text=text, option=option) from None
+
+
+def _breakdown(data: SeveranceInput, result: SeveranceResult, lang: str) -> str:
+    """The result as a few lines a worker can read, in Spanish or through the `lang` catalog."""
+    _ = translator(lang)
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, lang)
+
+    f, liq = result.finiquito, result.liquidacion
+    return "\n".join([
+        _("Del {start} al {end}: {days} días ({years} años de servicio).").format(
+            start=format_day(data.start, lang), end=format_day(data.end, lang),
+            days=result.service_days, years=result.service_years),
+        _("Salario diario: {daily}; integrado: {integrated}; vacaciones por año: {vacation} días.").format(
+            daily=money(result.daily_salary), integrated=money(result.integrated_daily_salary),
+            vacation=result.vacation_days_per_year),
+        _("Finiquito: {total}").format(total=money(f.total)),
+        "  " + _("Salarios pendientes: {amount}").format(amount=money(f.unpaid_wages)),
+        "  " + _("Aguinaldo proporcional: {amount}").format(amount=money(f.aguinaldo)),
+        "  " + _("Vacaciones proporcionales: {amount}").format(amount=money(f.vacation)),
+        "  " + _("Prima vacacional: {amount}").format(amount=money(f.vacation_premium)),
+        _("Liquidación: {total}").format(total=money(liq.total)),
+        "  " + _("Indemnización de 90 días: {amount}").format(amount=money(liq.indemnity_90_days)),
+        "  " + _("20 días por año: {amount}").format(amount=money(liq.twenty_days_per_year)),
+        "  " + _("Prima de antigüedad: {amount}").format(amount=money(liq.seniority_premium)),
+        _("Total: {total}").format(total=money(result.total)),
+        _("No incluye salarios vencidos, vacaciones no tomadas de años anteriores ni reparto de "
+          "utilidades."),
+        _("Es un cálculo aproximado con las reglas de la LFT, no asesoría legal. Para revisar tu caso "
+          "habla con PROFEDET o con la Procuraduría de la Defensa del Trabajo de tu estado."),
+    ])
