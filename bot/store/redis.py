@@ -1,0 +1,340 @@
+"""`RedisSessionStore`: the production store; each message is one atomic Lua commit in Redis.
+
+Key layout
+----------
+`T` is the worker's hash tag, `UserKey.tag` = `{channel:user}`; every key holding something
+of one worker carries it, so all keys one message touches hash to one Redis Cluster slot.
+
+    lb:T:s              string "<version>:<session JSON>", PX = session TTL (default 7 days),
+                        refreshed by every commit. No key means version 0 (no session).
+    lb:T:m:<message id> string, the replies JSON of a handled message, PX = 48 h. Its
+                        existence is what makes a redelivered message a DUPLICATE.
+    lb:T:i              sorted set of the worker's message ids scored by server time (ms),
+                        PX = 48 h; lets "delete my data" find and delete her `m` keys.
+                        Ids older than 48 h are pruned on each commit.
+    lb:r:{F}            list of effect records of every worker whose keys live in slot S,
+                        where F is the smallest number whose CRC16 slot is S (so the key is
+                        in her slot but its name says nothing about her). Each entry is
+                        `["<server time µs>", kind, record]`; `record` is exactly what
+                        `records(kind)` returns: `{"user": T, "message_id": ..., **data}`.
+                        No TTL: records are kept until staff tools remove them.
+    lb:idx:<kind>       set of the `F`s whose list holds (or may hold) records of `kind`.
+
+Why records live in per-slot lists rather than in `lb:T:r`: after "delete my data" her
+anonymous records must stay (counts) but nothing may name her. A per-worker key or an
+index of worker tags would keep her channel id (a phone number on WhatsApp) in key names.
+
+Atomicity
+---------
+`commit` is one EVALSHA. Redis runs a script alone, so the checks (message id unseen, version
+unchanged) and every write (session, replies, id index, records, the forget) happen together
+or not at all; a connection lost mid-call leaves either nothing or everything, and a retried
+call answers DUPLICATE if the first one landed. All keys the script touches share her slot, so the script is
+valid on Redis Cluster too (the `m` keys deleted by a forget are built from her tagged prefix,
+not declared in KEYS; Cluster serves undeclared keys of the script's own slot).
+
+The one cross-slot write is `lb:idx:<kind>`. It is written *before* the commit script, with
+SADD, which is idempotent: the index is a superset of the slots that hold records of a kind.
+A crash or a CONFLICT after the SADD only leaves a member whose list has no such record,
+which `records` skips; a record can never exist unindexed. Each record is an element of exactly
+one list and each list is read once, so `records(kind)` returns every record exactly once,
+ordered by the server time of its commit (then by list position). The SADD costs one extra
+round trip, only on messages that produce effects.
+
+Round trips per message on the common path: `load` = 1 (GET session + GET replies, pipelined),
+`commit` = 1 (EVALSHA); +1 (SADD) when the turn has effects; a redelivery costs only the load;
+the script is loaded once per server (NOSCRIPT, then SCRIPT LOAD and EVALSHA again).
+"""
+
+from __future__ import annotations
+
+import json
+from binascii import crc_hqx
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.crc import REDIS_CLUSTER_HASH_SLOTS as SLOTS
+from redis.crc import key_slot
+from redis.exceptions import (
+    ClusterDownError,
+    ConnectionError,
+    OutOfMemoryError,
+    ReadOnlyError,
+    RedisError,
+    ResponseError,
+    TimeoutError,
+    TryAgainError,
+)
+
+from bot.errors import InputError, StoreUnavailable
+from bot.session import Session
+from bot.store.base import CommitResult, Loaded, UserKey
+from bot.store.memory import FORGET
+from bot.turn import Turn, replies_from_json, replies_to_json
+
+DEFAULT_SESSION_TTL = timedelta(days=7)
+IDEMPOTENCY_TTL = timedelta(hours=48)
+
+# Errors meaning "Redis cannot serve us now" rather than "our command is wrong".
+_UNAVAILABLE: tuple[type[RedisError], ...] = (
+    ConnectionError,  # includes BusyLoadingError, MaxConnectionsError, AuthenticationError
+    TimeoutError,
+    ReadOnlyError,
+    OutOfMemoryError,
+    ClusterDownError,  # includes MasterDownError
+    TryAgainError,
+)
+_UNAVAILABLE_REPLIES = ("MISCONF", "NOREPLICAS")  # RDB save failing, replicas missing
+
+# KEYS: 1 session, 2 id index, 3 this message's replies, 4 the slot's record list.
+# ARGV: 1 message id, 2 expected version, 3 session JSON ("" deletes it), 4 session TTL ms,
+#       5 replies JSON, 6 idempotency TTL ms, 7 prefix of her message keys, 8 her tag,
+#       9 number of effects, then one (kind, record JSON) pair per effect; an empty record
+#       JSON marks the forget_user effect.
+_COMMIT = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
+local raw = redis.call('GET', KEYS[1])
+local version = 0
+if raw then version = tonumber(string.match(raw, '^(%d+):')) end
+if version ~= tonumber(ARGV[2]) then return 'conflict' end
+
+local time = redis.call('TIME')
+-- Kept as strings: Lua numbers are doubles and tostring() would round 16 digits.
+local stamp = time[1] .. string.format('%06d', tonumber(time[2]))
+local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+local function forget()
+  redis.call('DEL', KEYS[1])
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    redis.call('DEL', ARGV[7] .. id)
+  end
+  redis.call('DEL', KEYS[2])
+  -- Her records stay as anonymous counts: the kind and the order, nothing about her.
+  for i, entry in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+    local e = cjson.decode(entry)
+    if type(e[3]) == 'table' and e[3].user == ARGV[8] then
+      redis.call('LSET', KEYS[4], i - 1, '[' .. cjson.encode(e[1]) .. ',' .. cjson.encode(e[2])
+        .. ',{"user":null,"forgotten":true}]')
+    end
+  end
+end
+
+for i = 0, tonumber(ARGV[9]) - 1 do
+  local kind, record = ARGV[10 + 2 * i], ARGV[11 + 2 * i]
+  if record == '' then
+    forget()
+  else
+    redis.call('RPUSH', KEYS[4], '["' .. stamp .. '",' .. cjson.encode(kind) .. ',' .. record .. ']')
+  end
+end
+
+-- Stored after a forget, so a redelivered "delete my data" gets the same answer.
+redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
+redis.call('ZADD', KEYS[2], now_ms, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf',
+  '(' .. string.format('%d', now_ms - tonumber(ARGV[6])))
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+if ARGV[3] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], string.format('%d', version + 1) .. ':' .. ARGV[3], 'PX', ARGV[4])
+end
+return 'applied'
+"""
+
+
+def _dumps(value: object) -> str:
+    # NaN is not JSON: the Lua side could not decode the slot's list any more.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _ms(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)
+
+
+@cache
+def _slot_fillers() -> tuple[int, ...]:
+    """For each Cluster slot, the smallest number whose CRC16 slot it is (about 50 ms, once).
+
+    These names are part of the stored data: never change how they are chosen.
+    """
+    table = [-1] * SLOTS
+    left, n = SLOTS, 0
+    while left:
+        slot = crc_hqx(str(n).encode(), 0) % SLOTS  # what redis.crc.key_slot computes
+        if table[slot] < 0:
+            table[slot] = n
+            left -= 1
+        n += 1
+    return tuple(table)
+
+
+def _slot_filler(key: str) -> str:
+    """A hash tag in the same slot as `key` that names no one."""
+    return str(_slot_fillers()[key_slot(key.encode())])
+
+
+@contextmanager
+def _unavailable() -> Iterator[None]:
+    """Turn "Redis cannot answer" errors into `StoreUnavailable`; let real bugs through."""
+    try:
+        yield
+    except _UNAVAILABLE as exc:
+        raise StoreUnavailable(f"Redis unavailable: {type(exc).__name__}") from exc
+    except ResponseError as exc:
+        if str(exc).startswith(_UNAVAILABLE_REPLIES):
+            raise StoreUnavailable(f"Redis unavailable: {str(exc).split(' ', 1)[0]}") from exc
+        raise
+
+
+class RedisSessionStore:
+    def __init__(
+        self,
+        client: Redis,
+        session_ttl: timedelta = DEFAULT_SESSION_TTL,
+        idempotency_ttl: timedelta = IDEMPOTENCY_TTL,
+    ) -> None:
+        if session_ttl <= timedelta(0) or idempotency_ttl <= timedelta(0):
+            raise InputError("the session and idempotency TTLs must be positive")
+        self._redis = client
+        self._session_ttl_ms = _ms(session_ttl)
+        self._idempotency_ttl_ms = _ms(idempotency_ttl)
+        self._commit = client.register_script(_COMMIT)
+        _slot_fillers()  # built now rather than inside the first request
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        session_ttl: timedelta = DEFAULT_SESSION_TTL,
+        idempotency_ttl: timedelta = IDEMPOTENCY_TTL,
+        timeout: float = 5.0,
+        max_connections: int = 50,
+    ) -> RedisSessionStore:
+        """A store on its own connection pool; `rediss://` gives TLS. One per process.
+
+        `timeout` bounds connecting, each command, and waiting for a free pooled connection,
+        so an unreachable Redis becomes `StoreUnavailable` within a few timeouts.
+        """
+        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+            raise InputError("REDIS_URL must start with redis://, rediss:// or unix://")
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            # A retried commit is safe (it answers DUPLICATE if the first one landed); one
+            # retry rides out a dropped idle connection without stretching an outage.
+            retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=1),
+        )
+        return cls(Redis.from_pool(pool), session_ttl, idempotency_ttl)
+
+    async def load(self, key: UserKey, message_id: str) -> Loaded:
+        with _unavailable():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.get(_session_key(key))
+                pipe.get(_message_key(key, message_id))
+                raw_session, raw_replies = await pipe.execute()
+        replies = replies_from_json(json.loads(raw_replies)) if raw_replies is not None else None
+        if raw_session is None:
+            return Loaded(None, 0, replies)
+        version, _, body = bytes(raw_session).partition(b":")
+        return Loaded(Session.from_json(body), int(version), replies)
+
+    async def commit(
+        self, key: UserKey, message_id: str, expected_version: int, turn: Turn, now: datetime
+    ) -> CommitResult:
+        effects: list[str] = []
+        for effect in turn.effects:
+            record = {"user": key.tag, "message_id": message_id, **effect.data}
+            effects += [effect.kind, "" if effect.kind == FORGET else _dumps(record)]
+        kinds = {effect.kind for effect in turn.effects} - {FORGET}
+        filler = _slot_filler(_session_key(key))
+        args: list[str | int] = [
+            message_id,
+            expected_version,
+            "" if turn.session is None else turn.session.to_json(),
+            self._session_ttl_ms,
+            _dumps(replies_to_json(turn.replies)),
+            self._idempotency_ttl_ms,
+            _message_key(key, ""),
+            key.tag,
+            len(turn.effects),
+            *effects,
+        ]
+        keys = [_session_key(key), _ids_key(key), _message_key(key, message_id), _records_key(filler)]
+        with _unavailable():
+            if kinds:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for kind in sorted(kinds):
+                        pipe.sadd(_index_key(kind), filler)
+                    await pipe.execute()
+            result = await self._commit(keys=keys, args=args)
+        return CommitResult(result.decode() if isinstance(result, bytes) else str(result))
+
+    async def records(self, kind: str) -> list[dict[str, object]]:
+        """All records of `kind` from every slot in its index, oldest commit first."""
+        with _unavailable():
+            members = await self._redis.smembers(_index_key(kind))
+            fillers = sorted(m.decode() if isinstance(m, bytes) else m for m in members)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for filler in fillers:
+                    pipe.lrange(_records_key(filler), 0, -1)
+                lists: Sequence[list[bytes]] = await pipe.execute() if fillers else []
+        found: list[tuple[int, int, int, dict[str, object]]] = []
+        for list_no, entries in enumerate(lists):
+            for position, raw in enumerate(entries):
+                stamp, entry_kind, record = json.loads(raw)
+                if entry_kind == kind:
+                    found.append((int(stamp), list_no, position, _as_record(record)))
+        found.sort(key=lambda item: item[:3])
+        return [record for *_, record in found]
+
+    async def ping(self) -> bool:
+        """True when Redis answers; False (not an exception) when it cannot be reached."""
+        try:
+            with _unavailable():
+                return bool(await self._redis.ping())
+        except StoreUnavailable:
+            return False
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
+
+
+def _session_key(key: UserKey) -> str:
+    return f"lb:{key.tag}:s"
+
+
+def _ids_key(key: UserKey) -> str:
+    return f"lb:{key.tag}:i"
+
+
+def _message_key(key: UserKey, message_id: str) -> str:
+    return f"lb:{key.tag}:m:{message_id}"
+
+
+def _records_key(filler: str) -> str:
+    return f"lb:r:{{{filler}}}"
+
+
+def _index_key(kind: str) -> str:
+    return f"lb:idx:{kind}"
+
+
+def _as_record(value: Any) -> dict[str, object]:
+    if not isinstance(value, Mapping):
+        raise ValueError("malformed effect record in Redis")
+    return dict(value)
+
+
+__all__ = ["DEFAULT_SESSION_TTL", "IDEMPOTENCY_TTL", "RedisSessionStore"]
