@@ -207,6 +207,10 @@ class FlowSetChecker:
             self.error(source, (*loc, "action"), "unknown-action",
                        _("la acción «{action}» no existe").format(action=state.action)
                        + _suggest(state.action, list(REGISTRY), _))
+        if state.await_ and not (state.action and state.on):
+            self.error(source, (*loc, "await"), "await-without-on",
+                       _("«await» necesita una acción («action») que pregunte y «on:» para cada "
+                         "respuesta"))
         if state.on and not state.action:
             self.error(source, (*loc, "on"), "on-without-action",
                        _("«on» necesita una acción («action») que dé un resultado"))

@@ -29,6 +29,7 @@ from bot.store.memory import FORGET
 from bot.turn import Choice, Effect, Reply, Turn
 
 MAX_MISSES = 3
+REQUEST = "request"  # effect kind: a question for the service, answered by a RESULT event
 HANDOFF_PAUSE = timedelta(hours=24)  # the bot stays quiet this long unless staff release her
 PERSON_STATE = Position(flow=MAIN_FLOW, state="person")  # where "persona" leads, if it exists
 STILL_WORKS_WHILE_PAUSED = ("cmd:menu", "cmd:forget", "cmd:stop", "cmd:release")
@@ -247,6 +248,9 @@ class _Run:
 
     # -- answering the current state ------------------------------------------------------
     def _answer_state(self, state: State) -> None:
+        if state.await_:
+            self._answer_await(state)
+            return
         kind = state.input_type
         if kind is None:  # an end state: the conversation is over, start afresh
             if not self._fallback():
@@ -262,6 +266,16 @@ class _Run:
         self._save(state, value, extra)
         self.s = self.s.model_copy(update={"misses": 0})
         self.enter(self._next_after(state, kind, value, options))
+
+    def _answer_await(self, state: State) -> None:
+        """The service's answer routes by `on:`; anything else here means the answer was lost
+        (it never is in normal operation: the service answers before committing), so ask again."""
+        if self.event.kind is not EventKind.RESULT:
+            self.enter(self.s.position)
+            return
+        self.vars.update(self.event.data or {})
+        target = (state.on or {}).get(self.event.value or "") or state.next
+        self.enter(self.flows.resolve(self.s.flow, target) if target else self.flows.home)
 
     def _read(self, state: State, kind: InputType,
               options: list[_Option]) -> tuple[Any, dict[str, Any]]:
@@ -336,7 +350,7 @@ class _Run:
             self.s = self.s.model_copy(update={"flow": position.flow, "state": position.state})
             outcome = self._run_action(state)
             self._say(state)
-            if state.input_type is not None or state.end:
+            if state.input_type is not None or state.end or state.await_:
                 return
             target = (state.on or {}).get(outcome or "") or state.next
             position = self.flows.resolve(position.flow, target) if target else self.flows.home
@@ -351,6 +365,8 @@ class _Run:
         self.effects.extend(result.effects)
         if result.consent is not None:
             self.s = self.s.model_copy(update={"consent": result.consent})
+        if state.await_:
+            self.effects.append(Effect(REQUEST, {"name": state.await_, **(result.request or {})}))
         if result.pause:
             self.s = self.s.model_copy(update={"paused_until": self.now + HANDOFF_PAUSE})
         self.replies.extend(Reply(text) for text in result.say)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 MAX_TEXT = 4000  # longer pastes are cut before matching and never stored whole
 
@@ -14,6 +16,7 @@ class EventKind(StrEnum):
     LOCATION = "location"  # a shared location; `latitude`/`longitude`
     CONTACT = "contact"  # a shared contact card; `phone`
     UNSUPPORTED = "unsupported"  # sticker, voice note, image…: the bot only reads text
+    RESULT = "result"  # the service's answer to a state's `await` request; `value` is the outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,7 @@ class Event:
     longitude: float | None = None
     phone: str | None = None
     lang_hint: str | None = None
+    data: Mapping[str, Any] | None = None  # RESULT only: variables the answer sets
 
     def __post_init__(self) -> None:
         if len(self.text) > MAX_TEXT:

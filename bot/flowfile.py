@@ -54,7 +54,7 @@ class When(StrEnum):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Input(Strict):
@@ -93,6 +93,11 @@ class State(Strict):
     no: Target | None = Field(None, description="yes_no input: where a no goes")
     on: dict[Name, Target] | None = Field(None, description="action outcome -> target")
     end: bool = Field(False, description="the conversation ends here")
+    await_: Name | None = Field(
+        None, alias="await",
+        description="wait for the outside world (e.g. `seat`): the action asks, the service answers, "
+        "and `on:` routes by the answer",
+    )
 
     @property
     def says(self) -> list[str]:

@@ -5,6 +5,11 @@ stepping again; (b) the session is loaded; (c) the pure engine steps; (d) the ne
 effects and replies are committed atomically. If another message for the same worker
 committed in between, the step runs again on the fresh session, a bounded number of times.
 
+A state with `await:` asks the outside world something (a workshop seat, taken atomically in
+Redis): the engine emits a `request` effect, the service answers it with the resolver
+registered under that name, and steps again with a RESULT event, all before the one commit.
+Resolvers must be idempotent per worker, because a lost race or a redelivery asks again.
+
 Two things keep that retry short when one worker sends a burst: within one process her
 messages wait for each other on a per-worker lock (so only other processes can race), and a
 lost race backs off for a short random time before trying again.
@@ -14,19 +19,26 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
-from bot.engine import step
-from bot.errors import StoreConflict
-from bot.events import Event
+from bot.engine import REQUEST, step
+from bot.errors import BotError, StoreConflict
+from bot.events import Event, EventKind
 from bot.flowset import FlowSet
+from bot.session import Session
 from bot.store.base import CommitResult, SessionStore, UserKey
-from bot.turn import Reply
+from bot.turn import Reply, Turn
+
+# (worker, request parameters) -> (outcome for the state's `on:`, variables to set)
+Resolver = Callable[[UserKey, Mapping[str, Any]], Awaitable[tuple[str, Mapping[str, Any]]]]
 
 MAX_ATTEMPTS = 20
 MAX_BACKOFF = 0.2  # seconds
+MAX_REQUESTS = 5  # requests answered within one message; more means a flow loops on `await`
 
 
 def utc_now() -> datetime:
@@ -39,10 +51,12 @@ class BotService:
         flows: FlowSet,
         store: SessionStore,
         clock: Callable[[], datetime] = utc_now,
+        resolvers: Mapping[str, Resolver] | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
         self.clock = clock
+        self.resolvers = dict(resolvers or {})
         self._locks: dict[UserKey, tuple[asyncio.Lock, int]] = {}
 
     async def handle(self, event: Event) -> tuple[Reply, ...]:
@@ -57,13 +71,30 @@ class BotService:
             if loaded.replies is not None:
                 return loaded.replies
             now = self.clock()
-            turn = step(self.flows, loaded.session, event, now)
+            turn = await self._step(key, loaded.session, event, now)
             result = await self.store.commit(key, event.message_id, loaded.version, turn, now)
             if result is CommitResult.APPLIED:
                 return turn.replies
             if result is CommitResult.CONFLICT:
                 await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF, 0.005 * 2**attempt)))
         raise StoreConflict(f"gave up after {MAX_ATTEMPTS} attempts")
+
+    async def _step(self, key: UserKey, session: Session | None, event: Event, now: datetime) -> Turn:
+        """One engine step, plus a follow-up step for each `await` request it makes."""
+        turn = step(self.flows, session, event, now)
+        for _ in range(MAX_REQUESTS):
+            request = next((e for e in turn.effects if e.kind == REQUEST), None)
+            if request is None:
+                return turn
+            resolver = self.resolvers.get(str(request.data.get("name")))
+            if resolver is None:
+                raise BotError(f"no resolver for the request {request.data.get('name')!r}")
+            outcome, data = await resolver(key, request.data)
+            answer = replace(event, kind=EventKind.RESULT, text="", value=outcome, data=data)
+            follow = step(self.flows, turn.session, answer, now)
+            kept = tuple(e for e in turn.effects if e is not request)
+            turn = Turn(follow.session, turn.replies + follow.replies, kept + follow.effects)
+        raise BotError(f"more than {MAX_REQUESTS} requests for one message: a flow loops on await")
 
     @contextmanager
     def _lock_for(self, key: UserKey) -> Iterator[asyncio.Lock]:

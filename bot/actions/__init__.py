@@ -34,6 +34,7 @@ class ActionResult:
     say: tuple[str, ...] = ()  # already in the worker's language
     consent: bool | None = None  # set the session's consent to personal data
     pause: bool = False  # hand the conversation to a person: the bot stays quiet for a while
+    request: Mapping[str, Any] | None = None  # for a state with `await`: what to ask the service
 
 
 ActionFunction = Callable[[ActionContext], ActionResult]
@@ -53,7 +54,11 @@ REGISTRY: dict[str, ActionSpec] = {}
 def action(
     name: str, provides: tuple[str, ...] = (), outcomes: tuple[str, ...] = ()
 ) -> Callable[[ActionFunction], ActionFunction]:
-    """Register an action under `name`, declaring the variables and outcomes it can produce."""
+    """Register an action under `name`, declaring the variables and outcomes it can produce.
+
+    For an action in a state with `await:`, `provides` and `outcomes` include what the
+    service's answer to its request may set and return.
+    """
 
     def register(run: ActionFunction) -> ActionFunction:
         REGISTRY[name] = ActionSpec(name, run, frozenset(provides), frozenset(outcomes))
