@@ -138,12 +138,15 @@ class _Conversation:
             if wanted.isdigit() and 0 < int(wanted) <= len(choices):
                 return Event(EventKind.CHOICE, value=choices[int(wanted) - 1].value, **base)
             if normalize(wanted) in labels:
-                return Event(EventKind.CHOICE, value=choices[labels.index(normalize(wanted))].value, **base)
+                picked = choices[labels.index(normalize(wanted))]
+                return Event(EventKind.CHOICE, value=picked.value, **base)
             return f"no hay botón «{item.press}» en el último menú: {[c.label for c in choices]}"
         return "cada paso necesita send, press, location o sticker"
 
 
-def _check(expect: Expect, session: Session | None, replies: tuple[Reply, ...], effects: list[str]) -> list[str]:
+def _check(
+    expect: Expect, session: Session | None, replies: tuple[Reply, ...], effects: list[str]
+) -> list[str]:
     said = normalize(" ".join(r.text for r in replies))
     shown = " | ".join(r.text for r in replies) or "(sin respuesta)"
     problems = [f"la respuesta no contiene «{t}»; dijo: {shown}" for t in _list(expect.reply)
