@@ -151,7 +151,8 @@ def _check(
     shown = " | ".join(r.text for r in replies) or "(sin respuesta)"
     problems = [f"la respuesta no contiene «{t}»; dijo: {shown}" for t in _list(expect.reply)
                 if normalize(t) not in said]
-    problems += [f"la respuesta no debía contener «{t}»" for t in _list(expect.no_reply) if normalize(t) in said]
+    problems += [f"la respuesta no debía contener «{t}»" for t in _list(expect.no_reply)
+                 if normalize(t) in said]
     if expect.choices is not None:
         offered = [c.label for c in next((r.choices for r in reversed(replies) if r.choices), ())]
         if [normalize(c) for c in expect.choices] != [normalize(c) for c in offered]:
