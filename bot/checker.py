@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.actions import REGISTRY, load_builtin_actions
 from bot.flowfile import PLACEHOLDER, Flow, Input, Option, State
-from bot.i18n import LANGUAGES, LOCALES_DIR, translator
+from bot.i18n import LANGUAGES, LOCALES_DIR, format_marker_in, translator
 from bot.i18n.extract import texts_of_file
 from bot.problems import Problem, Severity
 from bot.textnorm import normalize
@@ -294,6 +294,11 @@ class FlowSetChecker:
                 node = (source.flow.flow, name)
                 available = known.get(node, set()) | _provided_by(state)
                 for loc, text in _texts_with_loc(state):
+                    if found := format_marker_in(text):
+                        self.error(source, ("states", name, *loc), "percent-sign",
+                                   self._("en «{seen}» las herramientas de traducción leen «{marker}» "
+                                          "como un marcador y `make i18n` falla: escribe «por ciento» "
+                                          "o «25% más»").format(seen=found[1], marker=found[0]))
                     for var in PLACEHOLDER.findall(text):
                         if var not in available:
                             self.error(source, ("states", name, *loc), "unknown-placeholder",

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.checker import check_flow_files
 from bot.minimum_wage import minimum_wage_problems
 from bot.problems import Problem
+from bot.topics import check_topics
 
 
 def check_all(directory: Path, lang: str = "es") -> list[Problem]:
@@ -15,4 +16,6 @@ def check_all(directory: Path, lang: str = "es") -> list[Problem]:
     data = directory / "data"
     if data.is_dir():  # a folder of flows alone (a fixture, a draft) has no data files to check
         problems += minimum_wage_problems(data / "minimum_wages.yaml")
+    if (directory / "topics").is_dir():
+        problems += check_topics(directory / "topics")
     return sorted(problems, key=lambda p: (str(p.path), p.line))

@@ -9,6 +9,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from bot.problems import Problem
+
 
 class BotError(Exception):
     """Base of the errors the bot raises on purpose."""
@@ -17,9 +21,13 @@ class BotError(Exception):
 class FlowError(BotError):
     """Raised when flow files have errors; `problems` holds the checker's findings."""
 
-    def __init__(self, problems: list[object]) -> None:
-        self.problems = problems
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        self.problems = list(problems)
         super().__init__(f"{len(problems)} problem(s) in the flow files")
+
+    def __str__(self) -> str:
+        render = [p if isinstance(p, str) else p.render() for p in self.problems]
+        return "\n".join([f"{len(self.problems)} problema(s):", *render])
 
 
 class StoreUnavailable(BotError):

@@ -14,7 +14,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """`code` names the kind of problem (tests and tools match on it); `message` is for people."""
+    """`code` names the kind of problem (tests and tools match on it); `message` is for people.
+    `line` is 1-based, or 0 for a problem about a whole file or folder."""
 
     path: Path
     line: int
@@ -24,7 +25,8 @@ class Problem:
 
     def render(self, warning_word: str = "aviso") -> str:
         prefix = f"{warning_word}: " if self.severity is Severity.WARNING else ""
-        return f"{_shown(self.path)}:{self.line}: {prefix}{self.message}"
+        where = f"{_shown(self.path)}:{self.line}" if self.line else f"{_shown(self.path)}"
+        return f"{where}: {prefix}{self.message}"
 
 
 def has_errors(problems: list[Problem]) -> bool:

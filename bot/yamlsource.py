@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +60,27 @@ def read_yaml(path: Path) -> YamlDocument:
         return YamlDocument(path, yaml.load(text))
     except MarkedYAMLError as error:
         raise YamlSyntaxError(path, _error_line(error, text), _error_text(error)) from None
+    except ValueError:  # ruamel builds dates while parsing, so `2026-13-45` fails with no mark
+        line, written = _impossible_date(text)
+        raise YamlSyntaxError(
+            path, line, f"la fecha «{written}» no existe: escríbela como AAAA-MM-DD, por ejemplo 2026-11-24"
+        ) from None
     except YAMLError as error:
         raise YamlSyntaxError(path, 1, str(error).splitlines()[0]) from None
+
+
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _impossible_date(text: str) -> tuple[int, str]:
+    """The first date-like text that is not a real date, with its line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE_LIKE.finditer(line.split("#", 1)[0]):
+            try:
+                date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return number, match.group(0)
+    return 1, "?"
 
 
 def _error_line(error: MarkedYAMLError, text: str) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
+from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
@@ -95,3 +96,15 @@ def format_money(amount: Decimal | float, lang: str) -> str:
 def format_day(day: date, lang: str) -> str:
     """A date in words for the worker's locale: `7 de marzo de 2025`, `March 7, 2025`."""
     return babel_format_date(day, format="long", locale=BABEL_LOCALES.get(lang, "es_MX"))
+
+
+def format_marker_in(text: str) -> tuple[str, str] | None:
+    """A `%` sequence Babel would take for a python-format placeholder, with its context.
+
+    Babel then flags the text `python-format` and `pybabel compile` (`make i18n`) fails when
+    the translation does not repeat it, so checkers report it before it gets that far.
+    """
+    marker = PYTHON_FORMAT.search(text)
+    if marker is None:
+        return None
+    return marker.group(0), text[max(0, marker.start() - 3): marker.end() + 2].strip()

@@ -1,0 +1,197 @@
+"""Tests for the rights content (`flows/topics/*.yaml`) and its loader and checker (`bot/topics.py`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from ruamel.yaml import YAML
+
+from bot.problems import Severity
+from bot.errors import FlowError
+from bot.topics import (
+    ANSWER_MAX,
+    MENU_MAX,
+    MORE_MAX,
+    NEXT_LINKS,
+    TITLE_MAX,
+    TOPICS_DIR,
+    check_topics,
+    load_topics,
+)
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures" / "topics"
+SHARED_SPEC = REPO.parent / "shared" / "spec" / "topics.yaml"
+DRAFT_PO = REPO / "locales" / "en" / "LC_MESSAGES" / "topics-draft.po"
+TODAY = date(2026, 11, 24)
+EXPECT = re.compile(r"#\s*expect:\s*([a-z][a-z\-, ]*)")
+
+# Every kind of problem check_topics reports; each must have a fixture below.
+PROBLEM_CODES = {
+    "yaml-syntax", "not-a-topic-file", "unknown-key", "missing-key", "invalid-value",
+    "title-too-long", "answer-too-long", "more-too-long", "empty-text", "duplicate-id",
+    "duplicate-category", "duplicate-order", "category-file-name", "unknown-next",
+    "unknown-language", "stale-checked", "unknown-id", "missing-topic", "too-many-categories",
+    "percent-sign",
+}
+FIXTURE_SPEC = {"spec_ids": {"wages.aguinaldo", "wages.overtime"}}
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "valid")
+
+
+def spec_ids() -> set[str]:
+    lines = (TESTS / "data" / "topic_ids.txt").read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def expected_problems(case: Path) -> set[tuple[str, int, str]]:
+    """(file name, line, code) for every `# expect: code` comment in the case's files."""
+    found = set()
+    for path in sorted(case.glob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if match := EXPECT.search(line):
+                found |= {(path.name, number, c.strip()) for c in match.group(1).split(",")}
+    return found
+
+
+# --- the shipped content --------------------------------------------------------------------
+
+
+def test_every_spec_topic_has_content() -> None:
+    catalog = load_topics(TOPICS_DIR, spec_ids=spec_ids())
+    assert set(catalog.topics) == spec_ids()
+
+
+def test_topic_ids_file_matches_shared_spec() -> None:
+    if not SHARED_SPEC.exists():
+        pytest.skip("../shared/spec/topics.yaml is not beside the repository")
+    spec = YAML(typ="safe").load(SHARED_SPEC.read_text(encoding="utf-8"))
+    assert {t["id"] for t in spec["topics"]} == spec_ids()
+
+
+def test_content_has_no_errors() -> None:
+    problems = check_topics(TOPICS_DIR, spec_ids())
+    assert [p.render() for p in problems if p.severity is Severity.ERROR] == []
+
+
+def test_texts_fit_their_limits() -> None:
+    catalog = load_topics(TOPICS_DIR)
+    for topic in catalog.topics.values():
+        assert len(topic.answer) <= ANSWER_MAX, topic.id
+        assert len(topic.more) <= MORE_MAX, topic.id
+        assert len(topic.title) <= TITLE_MAX, topic.id
+    for category in catalog.categories:
+        assert len(category.title) <= TITLE_MAX, category.category
+
+
+def test_categories_make_one_menu_screen() -> None:
+    catalog = load_topics(TOPICS_DIR)
+    assert [c.order for c in catalog.categories] == list(range(1, 10))
+    assert len(catalog.categories) <= MENU_MAX
+    assert {c.path.stem for c in catalog.categories} == {c.category for c in catalog.categories}
+
+
+def test_every_topic_links_onwards_and_can_be_matched() -> None:
+    for topic in load_topics(TOPICS_DIR).topics.values():
+        assert topic.next and set(topic.next) <= set(NEXT_LINKS), topic.id
+        assert topic.refs and topic.sources, topic.id
+        assert topic.match.get("es") and topic.match.get("en"), topic.id
+
+
+def test_answers_leave_the_disclaimer_to_the_bot() -> None:
+    for topic in load_topics(TOPICS_DIR).topics.values():
+        text = f"{topic.answer}\n{topic.more}".lower()
+        assert "no asesoría legal" not in text and "información general" not in text, topic.id
+
+
+# --- the checker, on broken fixture files ---------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_reports_each_problem_on_its_line(case: str) -> None:
+    directory = FIXTURES / case
+    problems = check_topics(directory, FIXTURE_SPEC.get(case), today=TODAY)
+    found = {(p.path.name, p.line, p.code) for p in problems if p.line}
+    assert found == expected_problems(directory)
+
+
+def test_spec_id_without_content_is_reported_on_the_folder() -> None:
+    problems = check_topics(FIXTURES / "spec_ids", FIXTURE_SPEC["spec_ids"], today=TODAY)
+    missing = [p for p in problems if p.code == "missing-topic"]
+    assert [(p.path, p.line, p.severity) for p in missing] == [
+        (FIXTURES / "spec_ids", 0, Severity.ERROR)]
+    assert "wages.overtime" in missing[0].message
+
+
+def test_more_than_one_menu_screen_of_categories(tmp_path: Path) -> None:
+    template = (FIXTURES / "valid" / "beta.yaml").read_text(encoding="utf-8")
+    for n in range(1, MENU_MAX + 2):
+        text = template.replace("category: beta", f"category: c{n}").replace("order: 1", f"order: {n}")
+        (tmp_path / f"c{n}.yaml").write_text(text.replace("demo.third", f"demo.t{n}"), "utf-8")
+    codes = [(p.path, p.line, p.code) for p in check_topics(tmp_path, today=TODAY)]
+    assert codes == [(tmp_path, 0, "too-many-categories")]
+
+
+def test_every_kind_of_problem_has_a_fixture() -> None:
+    covered = set().union(*(
+        {code for _, _, code in expected_problems(FIXTURES / case)} for case in CASES))
+    assert PROBLEM_CODES - covered == {"missing-topic", "too-many-categories"}  # tested above
+
+
+def test_messages_suggest_the_closest_name() -> None:
+    problems = check_topics(FIXTURES / "unknown_key", today=TODAY)
+    assert any("¿Quisiste decir «more»?" in p.message for p in problems)
+    problems = check_topics(FIXTURES / "unknown_next", today=TODAY)
+    assert any("¿Quisiste decir «person»?" in p.message for p in problems)
+
+
+def test_stale_date_is_only_a_warning() -> None:
+    problems = check_topics(FIXTURES / "stale_checked", today=TODAY)
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    load_topics(FIXTURES / "stale_checked", today=TODAY)  # warnings do not stop loading
+
+
+# --- the loader -----------------------------------------------------------------------------
+
+
+def test_loader_strips_texts_and_keeps_lines() -> None:
+    catalog = load_topics(FIXTURES / "valid", today=TODAY)
+    assert [c.category for c in catalog.categories] == ["beta", "alpha"]
+    alpha = catalog.categories[1]
+    assert alpha.title == "Alfa"
+    first = catalog.topics["demo.first"]
+    assert (first.title, first.answer, first.more) == (
+        "Primero", "Primera línea.\nSegunda línea.", "Más texto.")
+    assert (first.category, first.line, first.checked) == ("alpha", 7, date(2026, 11, 1))
+    assert first.refs == ["LFT Art. 46-50", "518"]
+    assert first.match == {"es": ["primero", "el primero"], "en": ["first"]}
+    assert catalog.topics["demo.second"].line == 22
+    assert catalog.topics["demo.third"].more == ""
+    assert [t.id for t in alpha.topics] == ["demo.first", "demo.second"]
+
+
+def test_loader_refuses_files_with_errors() -> None:
+    with pytest.raises(FlowError) as caught:
+        load_topics(FIXTURES / "unknown_next", today=TODAY)
+    assert "wages.yaml:10:" in str(caught.value)
+    assert [p.code for p in caught.value.problems] == ["unknown-next"]
+
+
+# --- the English draft translations ---------------------------------------------------------
+
+
+def test_draft_translations_match_the_spanish_texts() -> None:
+    if not DRAFT_PO.exists():
+        pytest.skip("the draft was merged into messages.po")
+    with DRAFT_PO.open("rb") as handle:
+        catalog = read_po(handle)
+    translations = {str(m.id): str(m.string) for m in catalog if m.id}
+    content = load_topics(TOPICS_DIR)
+    texts = {c.title for c in content.categories}
+    texts |= {text for t in content.topics.values() for text in (t.title, t.answer, t.more) if text}
+    assert set(translations) == texts
+    assert all(translations.values())
