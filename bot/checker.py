@@ -161,7 +161,8 @@ class FlowSetChecker:
         return None
 
     def edges(self, flow: Flow, state: State) -> Iterator[Node]:
-        for target in state.targets():
+        spec = REGISTRY.get(state.action) if state.action else None
+        for target in [*state.targets(), *(spec.goes_to if spec else ())]:
             node = self.resolve(flow, target)
             if node:
                 yield node
@@ -215,6 +216,11 @@ class FlowSetChecker:
             self.error(source, (*loc, "on"), "on-without-action",
                        _("«on» necesita una acción («action») que dé un resultado"))
         if spec is not None:
+            for target in sorted(spec.goes_to):
+                if self.resolve(source.flow, target) is None:
+                    self.error(source, (*loc, "action"), "missing-target",
+                               _("la acción «{action}» lleva a «{target}», que no existe").format(
+                                   action=spec.name, target=target))
             for outcome in state.on or {}:
                 if outcome not in spec.outcomes:
                     self.error(source, (*loc, "on", outcome), "unknown-outcome",

@@ -7,11 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from ruamel.yaml import YAML
 
-from bot.problems import Severity
 from bot.errors import FlowError
+from bot.problems import Severity
 from bot.topics import (
     ANSWER_MAX,
     MENU_MAX,
@@ -27,7 +26,6 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures" / "topics"
 SHARED_SPEC = REPO.parent / "shared" / "spec" / "topics.yaml"
-DRAFT_PO = REPO / "locales" / "en" / "LC_MESSAGES" / "topics-draft.po"
 TODAY = date(2026, 11, 24)
 EXPECT = re.compile(r"#\s*expect:\s*([a-z][a-z\-, ]*)")
 
@@ -179,19 +177,3 @@ def test_loader_refuses_files_with_errors() -> None:
         load_topics(FIXTURES / "unknown_next", today=TODAY)
     assert "wages.yaml:10:" in str(caught.value)
     assert [p.code for p in caught.value.problems] == ["unknown-next"]
-
-
-# --- the English draft translations ---------------------------------------------------------
-
-
-def test_draft_translations_match_the_spanish_texts() -> None:
-    if not DRAFT_PO.exists():
-        pytest.skip("the draft was merged into messages.po")
-    with DRAFT_PO.open("rb") as handle:
-        catalog = read_po(handle)
-    translations = {str(m.id): str(m.string) for m in catalog if m.id}
-    content = load_topics(TOPICS_DIR)
-    texts = {c.title for c in content.categories}
-    texts |= {text for t in content.topics.values() for text in (t.title, t.answer, t.more) if text}
-    assert set(translations) == texts
-    assert all(translations.values())

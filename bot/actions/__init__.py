@@ -44,24 +44,30 @@ ActionFunction = Callable[[ActionContext], ActionResult]
 class ActionSpec:
     name: str
     run: ActionFunction
-    provides: frozenset[str]
-    outcomes: frozenset[str]
+    provides: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
+    goes_to: frozenset[str] = frozenset()
 
 
 REGISTRY: dict[str, ActionSpec] = {}
 
 
 def action(
-    name: str, provides: tuple[str, ...] = (), outcomes: tuple[str, ...] = ()
+    name: str,
+    provides: tuple[str, ...] = (),
+    outcomes: tuple[str, ...] = (),
+    goes_to: tuple[str, ...] = (),
 ) -> Callable[[ActionFunction], ActionFunction]:
     """Register an action under `name`, declaring the variables and outcomes it can produce.
 
     For an action in a state with `await:`, `provides` and `outcomes` include what the
-    service's answer to its request may set and return.
+    service's answer to its request may set and return. `goes_to` lists the targets
+    (`flow.state`) the options it builds may lead to, so the checker can verify them.
     """
 
     def register(run: ActionFunction) -> ActionFunction:
-        REGISTRY[name] = ActionSpec(name, run, frozenset(provides), frozenset(outcomes))
+        REGISTRY[name] = ActionSpec(name, run, frozenset(provides), frozenset(outcomes),
+                                    frozenset(goes_to))
         return run
 
     return register
@@ -69,4 +75,4 @@ def action(
 
 def load_builtin_actions() -> None:
     """Import every action family so each registers itself."""
-    from bot.actions import person, privacy  # noqa: F401
+    from bot.actions import person, privacy, rights  # noqa: F401
