@@ -29,6 +29,7 @@ from bot.store.memory import FORGET
 from bot.turn import Choice, Effect, Reply, Turn
 
 MAX_MISSES = 3
+THEN = "_then"  # variable: the flow a first message asked for, entered once the welcome is done
 REQUEST = "request"  # effect kind: a question for the service, answered by a RESULT event
 HANDOFF_PAUSE = timedelta(hours=24)  # the bot stays quiet this long unless staff release her
 PERSON_STATE = Position(flow=MAIN_FLOW, state="person")  # where "persona" leads, if it exists
@@ -56,6 +57,9 @@ def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -
         session = Session(flow=start.flow, state=start.state, lang=language_from_hint(
             event.lang_hint), started_at=now, updated_at=now)
         run = _Run(flows, session, event, now)
+        wanted = flows.trigger_for(event.text, session.lang) if event.kind is EventKind.TEXT else None
+        if wanted and wanted != MAIN_FLOW:
+            run.vars[THEN] = wanted  # "taller" as a first message: go there after the welcome
         run.enter(start)
         return run.turn()
     return _Run(flows, session, event, now).answer()
@@ -343,6 +347,8 @@ class _Run:
     def enter(self, position: Position) -> None:
         """Walk from `position` through states that do not wait, until one waits or ends."""
         for _ in range(MAX_HOPS):
+            if position == self.flows.home and THEN in self.vars:
+                position = self.flows.start_of(str(self.vars.pop(THEN)))
             state = self.flows.state(position)
             if state is None:
                 position = self.flows.home
