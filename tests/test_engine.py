@@ -287,3 +287,14 @@ def test_menu_and_delete_still_work_while_paused(flows: FlowSet) -> None:
     chat.send("persona")
     chat.send("borrar mis datos")
     assert chat.turn.replies[0].choices[0].value == "cmd:forget:yes"
+
+
+def test_a_first_message_naming_a_flow_leads_there_after_the_welcome(flows: FlowSet) -> None:
+    chat = Chat(flows)
+    chat.send("formulario")
+    assert chat.where == "main.welcome"
+    chat.send("si")
+    assert chat.where == "form.name"
+    assert chat.session is not None and "_then" not in chat.session.vars
+    chat.send("menu")
+    assert chat.where == "main.menu"  # and only once
