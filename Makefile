@@ -19,14 +19,14 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 setup: $(STAMP) $(CATALOGS)
 
 run: setup
-	$(BIN)/labor-bot chat
+	@set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/labor-bot serve
 
 chat: setup
 	$(BIN)/labor-bot chat
 
 test: setup
 	$(BIN)/labor-bot flows check
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -rs
 
 lint: setup
 	$(BIN)/ruff check bot webhooks tests

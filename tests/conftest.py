@@ -1,2 +1,2 @@
 """Shared pytest fixtures."""
-pytest_plugins = ["tests.redis_server"]
+pytest_plugins = ["tests.redis_server", "tests.fakes.browser"]

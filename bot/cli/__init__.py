@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import ask, calc, chat, flows
+from bot.cli import ask, calc, chat, flows, serve, telegram
 
 app = typer.Typer(
     help="labor-bot: a labor-rights bot for workers in Mexico.",
@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 app.add_typer(flows.app, name="flows")
 app.add_typer(calc.app, name="calc")
+app.add_typer(telegram.app, name="telegram")
+app.command("serve")(serve.serve)
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)
 

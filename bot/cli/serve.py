@@ -1,0 +1,72 @@
+"""`labor-bot serve`: the web server (Telegram and WhatsApp webhooks, web chat, health, metrics)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from bot.assets import load_assets
+from bot.cli.common import cli_language, exit_on_flow_error
+from bot.errors import InputError
+from bot.i18n import translator
+
+APP_FACTORY = "webhooks.app:app_from_env"
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 for every interface)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Worker processes; more than one needs REDIS_URL."),
+) -> None:
+    """Start the server; the settings come from environment variables (see .env.example)."""
+    import uvicorn
+
+    from webhooks.logging import configure_logging
+    from webhooks.settings import ServerSettings
+
+    _ = translator(cli_language())
+    try:
+        settings = ServerSettings.from_env(os.environ)
+        if settings.core.env == "production" and not settings.core.redis_url:
+            raise InputError("LABOR_BOT_ENV=production needs REDIS_URL")
+    except InputError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    if workers > 1 and not settings.core.redis_url:
+        typer.echo(_("--workers mayor que 1 necesita REDIS_URL: la memoria de un proceso no se "
+                     "comparte con los demás."), err=True)
+        raise typer.Exit(2)
+    with exit_on_flow_error():
+        flows = load_assets(settings.flows_dir)
+
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    address = f"[{shown}]" if ":" in shown else shown
+    chat_url = f"http://{address}:{port}/"
+    typer.echo(_("Chat web: abre {url} en tu navegador").format(url=chat_url))
+    if settings.core.redis_url:
+        typer.echo(_("Almacén: Redis ({workers} proceso(s))").format(workers=workers))
+    else:
+        typer.echo(_("Almacén: en memoria (sin REDIS_URL): las conversaciones se pierden al detener "
+                     "el servidor"))
+    typer.echo(_("Flujos: {count} desde {path}").format(count=len(flows.flows), path=settings.flows_dir))
+    on, off = _("activo"), _("apagado")
+    typer.echo(f"Telegram: {on if settings.telegram_enabled else off} · "
+               f"WhatsApp: {on if settings.whatsapp_enabled else off}")
+    if settings.telegram_token and not settings.telegram_enabled:
+        typer.echo(_("Telegram: falta TELEGRAM_WEBHOOK_SECRET para el webhook; "
+                     "`labor-bot telegram poll` funciona sin él."))
+
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,  # our JSON lines (configured in each worker by the factory)
+        access_log=False,  # one line per message is logged by the app, without personal data
+        ws="none",
+        timeout_graceful_shutdown=10,
+        server_header=False,
+    )

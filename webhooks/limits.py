@@ -1,0 +1,143 @@
+"""Limits that protect the server: request body size (413) and messages per sender per minute."""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.i18n import N_
+
+log = logging.getLogger(__name__)
+
+SLOW_DOWN = N_(
+    "Recibí muchos mensajes tuyos en poco tiempo. Espera un minuto y vuelve a escribirme, por favor."
+)
+WINDOW_SECONDS = 60
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over `max_bytes` is answered 413 before any route sees it.
+
+    Bodies here are small, so the body is read whole up front (counting, whatever the
+    Content-Length says) and replayed to the app.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            await _too_large(declared.isdigit())(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message], receive), send)  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _too_large(True)(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([body], receive), send)
+
+
+def _too_large(known: bool) -> JSONResponse:
+    if not known:
+        return JSONResponse({"error": "bad Content-Length"}, status_code=400)
+    return JSONResponse({"error": "request body too large"}, status_code=413)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    async def replayed() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replayed
+
+
+class Rate(Enum):
+    ALLOW = "allow"
+    WARN = "warn"  # the first message over the limit: answer once with "slow down"
+    DROP = "drop"  # over the limit: ignore until the minute is over
+
+
+class RateLimiter(Protocol):
+    async def check(self, sender: str, message_id: str, now: float) -> Rate:
+        """`sender` is a hashed id. A redelivered `message_id` gets the same answer again."""
+        ...
+
+
+def _rate(rank: int, limit: int) -> Rate:
+    if rank <= limit:
+        return Rate.ALLOW
+    return Rate.WARN if rank == limit + 1 else Rate.DROP
+
+
+# KEYS[1] the sender's counter for this minute; ARGV: message id, limit, TTL in seconds.
+# Each message id gets its rank in the minute once, so a redelivery is not counted twice.
+_RANK = """
+local rank = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if rank then return tonumber(rank) end
+local n = redis.call('ZCARD', KEYS[1])
+if n > tonumber(ARGV[2]) then return n + 1 end
+redis.call('ZADD', KEYS[1], n + 1, ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return n + 1
+"""
+
+
+class RedisRateLimiter:
+    """A fixed one-minute window per sender, shared by every server process."""
+
+    def __init__(self, client: Redis, limit: int) -> None:
+        self._limit = limit
+        self._rank = client.register_script(_RANK)
+
+    async def check(self, sender: str, message_id: str, now: float) -> Rate:
+        if self._limit <= 0:
+            return Rate.ALLOW
+        key = f"lb:rate:{sender}:{int(now // WINDOW_SECONDS)}"
+        try:
+            rank = await self._rank(keys=[key], args=[message_id, self._limit, 2 * WINDOW_SECONDS])
+        except RedisError as exc:  # the store will say whether Redis is really gone
+            log.warning("rate limiter cannot reach Redis", extra={"error": type(exc).__name__})
+            return Rate.ALLOW
+        return _rate(int(rank), self._limit)
+
+
+class MemoryRateLimiter:
+    """The same window for a single process without Redis."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._windows: dict[tuple[str, int], dict[str, int]] = {}
+
+    async def check(self, sender: str, message_id: str, now: float) -> Rate:
+        if self._limit <= 0:
+            return Rate.ALLOW
+        window = int(now // WINDOW_SECONDS)
+        for old in [k for k in self._windows if k[1] < window - 1]:
+            del self._windows[old]
+        ranks = self._windows.setdefault((sender, window), {})
+        if message_id in ranks:
+            return _rate(ranks[message_id], self._limit)
+        if len(ranks) > self._limit:
+            return Rate.DROP
+        ranks[message_id] = len(ranks) + 1
+        return _rate(ranks[message_id], self._limit)

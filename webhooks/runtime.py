@@ -1,0 +1,180 @@
+"""The objects one server process shares between requests, how they open and close, and the
+one path every channel's message takes: rate limit, `BotService.handle`, metrics, log line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.assets import load_assets
+from bot.errors import InputError, StoreConflict, StoreUnavailable
+from bot.events import Event
+from bot.i18n import N_, language_from_hint, translate
+from bot.outbox import Outbox, Sender
+from bot.service import BotService
+from bot.settings import make_store
+from bot.store.base import SessionStore
+from bot.turn import Reply
+from webhooks.health import Metrics
+from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
+from webhooks.logging import hash_user, log_message
+from webhooks.reload import FlowReloader
+from webhooks.settings import ServerSettings
+
+log = logging.getLogger(__name__)
+
+TROUBLE = N_("Estamos teniendo problemas técnicos. Por favor vuelve a escribir en unos minutos.")
+REDIS_TIMEOUT = 5.0  # seconds; the outbox's blocking reads (1 s) stay well under it
+
+
+@dataclass
+class Runtime:
+    settings: ServerSettings
+    service: BotService
+    metrics: Metrics
+    limiter: RateLimiter
+    reloader: FlowReloader
+    redis: Redis | None = None  # rate limits and the outbox (the store has its own pool)
+    outbox: Outbox | None = None
+    telegram: Bot | None = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def sender_id(self, channel: str, user: str) -> str:
+        return hash_user(self.settings.log_salt, channel, user)
+
+    async def converse(self, event: Event) -> tuple[Reply, ...]:
+        """Replies to one message. Raises `StoreUnavailable` / `StoreConflict` (nothing applied)."""
+        channel, sender = event.channel, self.sender_id(event.channel, event.user)
+        self.metrics.messages_in.labels(channel).inc()
+        started = time.perf_counter()
+        rate = await self.limiter.check(sender, event.message_id, time.time())
+        if rate is not Rate.ALLOW:
+            self.metrics.rate_limited.labels(channel).inc()
+            lang = language_from_hint(event.lang_hint)
+            slow: tuple[Reply, ...] = (Reply(translate(lang, SLOW_DOWN)),) if rate is Rate.WARN else ()
+            log_message(channel, sender, event.kind.value, f"rate_{rate.value}", len(slow),
+                        time.perf_counter() - started)
+            return slow
+        outcome = "internal_error"
+        try:
+            replies = await self.service.handle(event)
+            outcome = "ok"
+            return replies
+        except StoreUnavailable:
+            outcome = "store_unavailable"
+            raise
+        except StoreConflict:
+            outcome = "store_conflict"
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            if outcome == "ok":
+                self.metrics.step_seconds.labels(channel).observe(elapsed)
+                log_message(channel, sender, event.kind.value, outcome, len(replies), elapsed)
+            else:
+                self.metrics.errors.labels(channel, outcome).inc()
+                log_message(channel, sender, event.kind.value, outcome, 0, elapsed)
+
+    def start_outbox(self, senders: Mapping[str, Sender]) -> None:
+        """Deliver what is waiting in the outbox, in the background, until the runtime closes."""
+        if self.outbox is not None and senders:
+            consumer = f"{socket.gethostname()}-{os.getpid()}"
+            self.tasks.append(asyncio.create_task(self.outbox.run(consumer, senders, self.stop)))
+
+    def start_reloader(self) -> None:
+        self.reloader.listen_for_sighup()
+        self.tasks.append(asyncio.create_task(self.reloader.watch(self.stop)))
+
+
+def trouble(lang_hint: str | None) -> str:
+    return translate(language_from_hint(lang_hint), TROUBLE)
+
+
+def redis_client(url: str) -> Redis:
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=50, timeout=REDIS_TIMEOUT,
+        socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT,
+    )
+    return Redis.from_pool(pool)
+
+
+def telegram_bot(settings: ServerSettings) -> Bot:
+    """A Bot API client with a pool big enough for concurrent webhook requests."""
+    assert settings.telegram_token is not None
+    return Bot(
+        settings.telegram_token,
+        base_url=settings.telegram_api_base_url,
+        request=HTTPXRequest(connection_pool_size=32, connect_timeout=5.0, read_timeout=10.0),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=10.0),
+    )
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: ServerSettings, store: SessionStore | None = None
+) -> AsyncIterator[Runtime]:
+    """Load the flows, open the store, Redis and the Bot API client; close them all after.
+
+    Raises `FlowError` for flows with errors and `InputError` for a rejected bot token.
+    """
+    flows = load_assets(settings.flows_dir)
+    store = store if store is not None else make_store(settings.core)
+    service = BotService(flows, store)
+    metrics = Metrics()
+    redis = redis_client(settings.core.redis_url) if settings.core.redis_url else None
+    limit = settings.rate_limit_per_minute
+    runtime = Runtime(
+        settings=settings,
+        service=service,
+        metrics=metrics,
+        limiter=RedisRateLimiter(redis, limit) if redis is not None else MemoryRateLimiter(limit),
+        reloader=FlowReloader(
+            settings.flows_dir,
+            apply=lambda new: setattr(service, "flows", new),
+            interval=settings.flows_reload_seconds,
+            on_result=lambda result: metrics.flow_reloads.labels(result).inc(),
+        ),
+        redis=redis,
+        outbox=Outbox(redis, claim_idle=settings.outbox_claim_seconds) if redis is not None else None,
+        telegram=telegram_bot(settings) if settings.telegram_token else None,
+    )
+    try:
+        if runtime.telegram is not None:
+            await _start_bot(runtime.telegram)
+        yield runtime
+    finally:
+        runtime.stop.set()
+        for task in runtime.tasks:
+            task.cancel()
+        for task in runtime.tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+        runtime.reloader.stop_listening()
+        if runtime.telegram is not None:
+            await runtime.telegram.shutdown()
+        if redis is not None:
+            await redis.aclose()
+        await store.aclose()
+
+
+async def _start_bot(bot: Bot) -> None:
+    """`getMe` once: a wrong token stops the start; Telegram being unreachable does not."""
+    try:
+        await bot.initialize()
+    except InvalidToken:
+        raise InputError("Telegram rejected TELEGRAM_BOT_TOKEN (getMe failed)") from None
+    except TelegramError as exc:
+        log.warning("Telegram cannot be reached now; replies will be retried",
+                    extra={"error": type(exc).__name__})
