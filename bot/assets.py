@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.errors import FlowError
 from bot.flowset import FlowSet, load_flowset
+from bot.matcher import TopicMatcher
+from bot.problems import Severity
+from bot.search import RightsSearch
+from bot.synonyms import synonym_problems
 from bot.topics import load_topics
 
 FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
 
 
 def load_assets(directory: Path = FLOWS_DIR) -> FlowSet:
-    """The flow set the engine runs, with its data. Raises `FlowError` if a checker finds errors."""
+    """The flow set the engine runs, with its data and the free-text search.
+
+    Raises `FlowError` if a checker finds errors, so a broken edit never reaches workers.
+    """
     flows = load_flowset(directory)
-    if (directory / "topics").is_dir():
-        flows.data["topics"] = load_topics(directory / "topics")
     flows.data["flow_names"] = frozenset(flows.flows)
+    if (directory / "topics").is_dir():
+        catalog = load_topics(directory / "topics")
+        flows.data["topics"] = catalog
+        synonyms = directory / "matching" / "synonyms.yaml"
+        errors = [p for p in synonym_problems(synonyms) if p.severity is Severity.ERROR]
+        if errors:
+            raise FlowError(errors)
+        matcher = TopicMatcher.from_catalog(catalog, synonyms)
+        flows.fallback = RightsSearch(catalog, matcher, flows.data["flow_names"])
     return flows

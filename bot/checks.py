@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.checker import check_flow_files
 from bot.minimum_wage import minimum_wage_problems
 from bot.problems import Problem
+from bot.synonyms import synonym_problems
 from bot.topics import check_topics
 
 
@@ -18,4 +19,6 @@ def check_all(directory: Path, lang: str = "es") -> list[Problem]:
         problems += minimum_wage_problems(data / "minimum_wages.yaml")
     if (directory / "topics").is_dir():
         problems += check_topics(directory / "topics")
+    if (directory / "matching").is_dir():
+        problems += synonym_problems(directory / "matching" / "synonyms.yaml")
     return sorted(problems, key=lambda p: (str(p.path), p.line))

@@ -75,4 +75,4 @@ def action(
 
 def load_builtin_actions() -> None:
     """Import every action family so each registers itself."""
-    from bot.actions import person, privacy, rights  # noqa: F401
+    from bot.actions import person, privacy, rights, severance  # noqa: F401

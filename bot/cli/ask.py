@@ -1,10 +1,75 @@
-"""`labor-bot ask TEXT`: which rights topic a question is about. Being written in the rights issue."""
+"""`labor-bot ask TEXT`: which rights topic a question is about, as the bot's matcher sees it.
+
+Staff use it to test vocabulary and synonym edits (flows/topics/*.yaml `match:` blocks and
+flows/matching/synonyms.yaml). With `--json` it prints exactly one JSON object:
+`{"topic": id or null, "score": 0..1, "alternatives": [{"topic": id, "score": 0..1}, ...]}`.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from typing import Annotated
+
 import typer
 
+from bot.cli.common import exit_on_flow_error
+from bot.matcher import Decision, MatchResult, TopicMatcher, load_matcher, normalize_words
 
-def ask(text: str = typer.Argument(..., help="The question, as a worker would type it.")) -> None:
+
+class Language(StrEnum):
+    ES = "es"
+    EN = "en"
+
+
+_EMPTY = (
+    "No hay pregunta que buscar: escribe lo que pasa, por ejemplo "
+    '`labor-bot ask "me corrieron sin razon"`.'
+)
+_DECISIONS = {
+    Decision.CONFIDENT: "confident: the bot answers this topic",
+    Decision.CLOSE_CALL: "close call: the bot offers the top three",
+    Decision.NONE: "none: the bot offers the menu",
+}
+
+
+def ask(
+    text: Annotated[str, typer.Argument(help="The question, as a worker would type it.")] = "",
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Language of the question: es or en.")
+    ] = Language.ES,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
     """Find the rights topic a question is about."""
-    raise typer.Exit(2)
+    with exit_on_flow_error():
+        matcher = load_matcher()
+    result = matcher.match(text, lang.value)
+    if as_json:
+        typer.echo(json.dumps(as_dict(result), ensure_ascii=False))
+    elif not normalize_words(text):
+        typer.echo(_EMPTY)
+    else:
+        typer.echo(describe(result, matcher, lang.value))
+
+
+def as_dict(result: MatchResult) -> dict[str, object]:
+    """The JSON shape of a match."""
+    return {
+        "topic": result.topic,
+        "score": result.score,
+        "alternatives": [{"topic": t, "score": s} for t, s in result.alternatives],
+    }
+
+
+def describe(result: MatchResult, matcher: TopicMatcher, lang: str) -> str:
+    """A match as two short lines for people."""
+    if result.topic is None:
+        head = f"topic: none (best score {result.score:.2f})"
+    else:
+        title = matcher.title(result.topic, lang)
+        head = f"topic: {result.topic} «{title}», score {result.score:.2f}"
+    lines = [head, f"  {_DECISIONS[result.decision]}"]
+    if result.alternatives:
+        others = ", ".join(f"{t} {s:.2f}" for t, s in result.alternatives)
+        lines.append(f"  also: {others}")
+    return "\n".join(lines)

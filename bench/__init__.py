@@ -1,0 +1,1 @@
+"""Benchmarks for labor-bot components (run them with `python -m bench.<name>`)."""
