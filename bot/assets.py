@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.directory import load_place_data
 from bot.errors import FlowError
 from bot.flowset import FlowSet, load_flowset
 from bot.matcher import TopicMatcher
@@ -11,6 +12,7 @@ from bot.problems import Severity
 from bot.search import RightsSearch
 from bot.synonyms import synonym_problems
 from bot.topics import load_topics
+from bot.workshops import DATA_KEY, load_workshops
 
 FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
 
@@ -22,6 +24,9 @@ def load_assets(directory: Path = FLOWS_DIR) -> FlowSet:
     """
     flows = load_flowset(directory)
     flows.data["flow_names"] = frozenset(flows.flows)
+    if (directory / "data").is_dir():
+        flows.data.update(load_place_data(directory / "data"))  # states, centers, public systems
+        flows.data[DATA_KEY] = load_workshops(directory / "data" / "workshops.yaml")
     if (directory / "topics").is_dir():
         catalog = load_topics(directory / "topics")
         flows.data["topics"] = catalog

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.checker import check_flow_files
+from bot.directory import data_problems
 from bot.minimum_wage import minimum_wage_problems
 from bot.problems import Problem
 from bot.synonyms import synonym_problems
 from bot.topics import check_topics
+from bot.workshops import workshop_problems
 
 
 def check_all(directory: Path, lang: str = "es") -> list[Problem]:
@@ -17,6 +20,8 @@ def check_all(directory: Path, lang: str = "es") -> list[Problem]:
     data = directory / "data"
     if data.is_dir():  # a folder of flows alone (a fixture, a draft) has no data files to check
         problems += minimum_wage_problems(data / "minimum_wages.yaml")
+        problems += data_problems(data)
+        problems += workshop_problems(data / "workshops.yaml", datetime.now(UTC))
     if (directory / "topics").is_dir():
         problems += check_topics(directory / "topics")
     if (directory / "matching").is_dir():

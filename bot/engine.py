@@ -366,8 +366,13 @@ class _Run:
         if spec is None:
             return None
         result = spec.run(ActionContext(vars=dict(self.vars), lang=self.s.lang, now=self.now,
-                                        channel=self.event.channel, data=self.flows.data))
-        self.vars.update(result.vars)
+                                        channel=self.event.channel, data=self.flows.data,
+                                        consent=self.s.consent))
+        for name, value in result.vars.items():
+            if value is None:
+                self.vars.pop(name, None)
+            else:
+                self.vars[name] = value
         self.effects.extend(result.effects)
         if result.consent is not None:
             self.s = self.s.model_copy(update={"consent": result.consent})

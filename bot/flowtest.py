@@ -15,6 +15,8 @@ A script (YAML, under tests/flows/) looks like this:
       - press: 3                      # press button 3 of the last menu
       - location: [19.43, -99.13]     # share a location
       - wait_minutes: 180             # let time pass before the next message
+      - press: 1                      # in a state with `await:`, what the outside world
+        answer: {outcome: confirmed, data: {code: K7P3QX}}   # answers (a seat, say)
 
 Expectations: `reply` (texts that must appear), `no_reply` (texts that must not),
 `choices` (labels the last menu offers), `state` (flow.state), `vars` (saved answers),
@@ -24,19 +26,19 @@ Comparisons ignore case and accents. `labor-bot flows test` and pytest run every
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.engine import step
+from bot.engine import REQUEST, step
 from bot.events import Event, EventKind
 from bot.flowset import FlowSet
 from bot.session import Session
 from bot.textnorm import normalize
-from bot.turn import Reply
+from bot.turn import Reply, Turn
 from bot.yamlsource import YamlSyntaxError, plain, read_yaml
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a fixed clock: scripts are reproducible
@@ -57,12 +59,20 @@ class Expect(_Strict):
     lang: str | None = None
 
 
+class Answer(_Strict):
+    """What the service's resolver would answer to the flow's `await` request."""
+
+    outcome: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 class Step(_Strict):
     send: str | None = None
     press: int | str | None = None
     location: tuple[float, float] | None = None
     sticker: bool = False
     wait_minutes: int = 0
+    answer: Answer | None = None
     expect: Expect = Field(default_factory=Expect)
 
 
@@ -118,6 +128,17 @@ class _Conversation:
         if isinstance(event, str):
             return [event]
         turn = step(self.flows, self.session, event, self.now)
+        request = next((e for e in turn.effects if e.kind == REQUEST), None)
+        if request is not None:
+            if item.answer is None:
+                return [f"el flujo espera «{request.data.get('name')}»: agrega «answer:» a este paso"]
+            result = replace(event, kind=EventKind.RESULT, text="", value=item.answer.outcome,
+                             data=item.answer.data)
+            follow = step(self.flows, turn.session, result, self.now)
+            kept = tuple(e for e in turn.effects if e is not request)
+            turn = Turn(follow.session, turn.replies + follow.replies, kept + follow.effects)
+        elif item.answer is not None:
+            return ["este paso trae «answer:» pero el flujo no esperaba nada"]
         self.session, self.last = turn.session, turn.replies
         return _check(item.expect, turn.session, turn.replies, [e.kind for e in turn.effects])
 

@@ -32,10 +32,11 @@ async def converse(lines: list[str], channel: str, lang: str) -> str:
 
 
 async def test_spanish_conversation_on_whatsapp() -> None:
-    screen = await converse(["hola", "si", "3", "4", "menu", "2", "/sticker", "/salir"], "whatsapp", "es")
+    screen = await converse(["hola", "si", "6", "7", "menu", "5", "/sticker", "/salir"], "whatsapp", "es")
     assert "¿Estás de acuerdo en que guarde tus respuestas?\n\n1. Sí\n2. No" in screen
-    menu = ("1. Conocer mis derechos\n2. Hablar con una persona\n3. Cómo usar este bot\n"
-            "4. Mis datos y privacidad")
+    menu = ("1. Conocer mis derechos\n2. Poner una queja\n3. Buscar un centro\n"
+            "4. Talleres para mujeres\n5. Hablar con una persona\n6. Cómo usar este bot\n"
+            "7. Mis datos y privacidad")
     assert menu in screen
     assert "como se la contarías a una amiga" in screen
     assert "borro la conversación si pasan 7 días" in screen
@@ -44,10 +45,10 @@ async def test_spanish_conversation_on_whatsapp() -> None:
 
 
 async def test_english_conversation_on_telegram_with_buttons() -> None:
-    screen = await converse(["hi", "1", "4", "language", "1", "/salir"], "telegram", "en")
+    screen = await converse(["hi", "1", "7", "language", "1", "/salir"], "telegram", "en")
     assert "Do you agree that I keep your answers?\n  [1] Yes\n  [2] No" in screen
     assert "Thank you for your trust." in screen
-    assert "  [4] My data and privacy" in screen
+    assert "  [7] My data and privacy" in screen
     assert "I keep your answers only while you need them" in screen
     assert "Listo, te escribiré en español." in screen
 

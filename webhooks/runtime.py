@@ -17,11 +17,13 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
 from bot.errors import InputError, StoreConflict, StoreUnavailable
 from bot.events import Event
 from bot.i18n import N_, language_from_hint, translate
 from bot.outbox import Outbox, Sender
+from bot.seats import MemorySeats, RedisSeats
 from bot.service import BotService
 from bot.settings import make_store
 from bot.store.base import SessionStore
@@ -131,9 +133,10 @@ async def open_runtime(
     """
     flows = load_assets(settings.flows_dir)
     store = store if store is not None else make_store(settings.core)
-    service = BotService(flows, store)
-    metrics = Metrics()
     redis = redis_client(settings.core.redis_url) if settings.core.redis_url else None
+    seats = RedisSeats(redis) if redis is not None else MemorySeats()
+    service = BotService(flows, store, resolvers=workshop_resolvers(seats))
+    metrics = Metrics()
     limit = settings.rate_limit_per_minute
     runtime = Runtime(
         settings=settings,

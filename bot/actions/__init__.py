@@ -24,11 +24,12 @@ class ActionContext:
     now: datetime
     channel: str
     data: Mapping[str, Any] = field(default_factory=dict)
+    consent: bool = False  # whether she agreed that the bot keeps her personal answers
 
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    vars: Mapping[str, Any] = field(default_factory=dict)
+    vars: Mapping[str, Any] = field(default_factory=dict)  # a None value removes the variable
     effects: tuple[Effect, ...] = ()
     outcome: str | None = None
     say: tuple[str, ...] = ()  # already in the worker's language
@@ -75,4 +76,4 @@ def action(
 
 def load_builtin_actions() -> None:
     """Import every action family so each registers itself."""
-    from bot.actions import person, privacy, rights, severance  # noqa: F401
+    from bot.actions import centers, complaint, person, privacy, rights, severance, workshops  # noqa: F401

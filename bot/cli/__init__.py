@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import ask, calc, chat, flows, serve, telegram
+from bot.cli import (
+    ask,
+    calc,
+    chat,
+    directory,
+    flows,
+    handoff,
+    referrals,
+    serve,
+    telegram,
+    worker,
+    workshops,
+)
 
 app = typer.Typer(
     help="labor-bot: a labor-rights bot for workers in Mexico.",
@@ -15,6 +27,11 @@ app = typer.Typer(
 app.add_typer(flows.app, name="flows")
 app.add_typer(calc.app, name="calc")
 app.add_typer(telegram.app, name="telegram")
+app.add_typer(directory.app, name="directory")
+app.add_typer(referrals.app, name="referrals")
+app.add_typer(handoff.app, name="handoff")
+app.add_typer(workshops.app, name="workshops")
+app.command("worker")(worker.worker)
 app.command("serve")(serve.serve)
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)

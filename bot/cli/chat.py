@@ -7,8 +7,10 @@ from enum import StrEnum
 
 import typer
 
+from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
+from bot.seats import MemorySeats
 from bot.service import BotService
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore
@@ -31,5 +33,5 @@ def chat(
     """Talk to the bot in the terminal."""
     with exit_on_flow_error():
         flows = load_assets()
-    service = BotService(flows, MemorySessionStore())
+    service = BotService(flows, MemorySessionStore(), resolvers=workshop_resolvers(MemorySeats()))
     asyncio.run(run_chat(service, channel.value, lang.value))

@@ -37,6 +37,9 @@ def translatable_texts(data: Any) -> Iterator[tuple[int, str]]:
         return
     if "states" in data and isinstance(data["states"], dict):
         yield from _flow_texts(data["states"])
+    if isinstance(data.get("workshops"), list):  # flows/data/workshops.yaml
+        for workshop in data["workshops"]:
+            yield from _texts_of(workshop, ("title", "description"))
     if "topics" in data and isinstance(data["topics"], list):
         yield from _texts_of(data, ("title",))
         for topic in data["topics"]:

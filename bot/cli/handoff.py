@@ -1,0 +1,154 @@
+"""`labor-bot handoff list|release`: workers waiting for a person, and giving them back to the bot.
+
+A worker who asks for a person gets a `handoff` record and the bot goes quiet for her for 24
+hours; what she writes meanwhile becomes `handoff_message` records. `list` shows the open
+requests (her session still paused) with her messages; `release WORKER` ends the pause the
+same way the bot would (the event `cmd:release`), and the reply telling her is queued in the
+outbox for delivery, or printed when there is no outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import typer
+from redis.asyncio import Redis
+
+from bot.assets import load_assets
+from bot.cli.common import exit_on_flow_error
+from bot.events import Event, EventKind
+from bot.flowset import FlowSet
+from bot.outbox import Outbox, OutboxEntry
+from bot.service import BotService
+from bot.settings import Settings, make_store
+from bot.store.base import SessionStore, UserKey
+from bot.turn import Reply
+
+app = typer.Typer(help="Workers who asked to talk to a person.", no_args_is_help=True)
+
+Record = dict[str, object]
+NO_REDIS = ("REDIS_URL no está definida: sin Redis, cada proceso guarda sus datos en su propia "
+            "memoria y no hay solicitudes que ver desde aquí. Define REDIS_URL (la misma del bot).")
+
+
+@dataclass
+class Request:
+    """One worker's latest request for a person, and what she wrote after it."""
+
+    user: str
+    asked: Record
+    messages: list[Record] = field(default_factory=list)
+    paused_until: datetime | None = None
+
+    def open_at(self, now: datetime) -> bool:
+        return self.paused_until is not None and self.paused_until > now
+
+
+def worker_key(tag: str) -> UserKey:
+    """`{telegram:123}` or `telegram:123` (as `handoff list` prints it) as a `UserKey`."""
+    channel, _, user = tag.strip().strip("{}").partition(":")
+    if not channel or not user:
+        raise typer.BadParameter(f"«{tag}» no es un trabajador: escríbelo como lo da «handoff list»")
+    return UserKey(channel, user)
+
+
+def group(handoffs: Sequence[Record], messages: Sequence[Record]) -> dict[str, Request]:
+    """Each worker's latest request, with the messages she sent after asking."""
+    requests: dict[str, Request] = {}
+    for record in handoffs:
+        user = record.get("user")
+        if isinstance(user, str):
+            requests[user] = Request(user, record)  # records come oldest first: the last wins
+    for record in messages:
+        request = requests.get(str(record.get("user")))
+        if request is not None and str(record.get("at", "")) >= str(request.asked.get("at", "")):
+            request.messages.append(record)
+    return requests
+
+
+async def open_requests(store: SessionStore, now: datetime, everything: bool = False) -> list[Request]:
+    requests = group(await store.records("handoff"), await store.records("handoff_message"))
+    for request in requests.values():
+        loaded = await store.load(worker_key(request.user), f"handoff-list-{uuid.uuid4()}")
+        request.paused_until = loaded.session.paused_until if loaded.session else None
+    return [r for r in requests.values() if everything or r.open_at(now)]
+
+
+async def release_worker(store: SessionStore, key: UserKey, flows: FlowSet, outbox: Outbox | None,
+                         now: datetime | None = None) -> tuple[Reply, ...] | None:
+    """Send `cmd:release` for her through the service; None when she is not waiting for a person."""
+    loaded = await store.load(key, f"handoff-check-{uuid.uuid4()}")
+    until = loaded.session.paused_until if loaded.session else None
+    if until is None or until <= (now or datetime.now(UTC)):
+        return None
+    service = BotService(flows, store)
+    event = Event(EventKind.CHOICE, key.channel, key.user, message_id=f"release-{uuid.uuid4()}",
+                  value="cmd:release")
+    replies = await service.handle(event)
+    if outbox is not None and replies:
+        await outbox.add(OutboxEntry(key.channel, key.user, replies))
+    return replies
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env(os.environ)
+    if not settings.redis_url:
+        typer.echo(NO_REDIS, err=True)
+        raise typer.Exit(0)
+    return settings
+
+
+@app.command("list")
+def list_requests(
+    everything: bool = typer.Option(False, "--all", help="Also requests already released or expired."),
+    show_messages: bool = typer.Option(False, "--messages", help="Print what each worker wrote."),
+) -> None:
+    """Open requests: worker, center, when she asked, and how many messages she sent since."""
+    settings = _settings()
+
+    async def run() -> list[Request]:
+        store = make_store(settings)
+        try:
+            return await open_requests(store, datetime.now(UTC), everything)
+        finally:
+            await store.aclose()
+
+    found = asyncio.run(run())
+    for request in found:
+        center = request.asked.get("center") or "-"
+        typer.echo(f"{request.user}  {center}  {request.asked.get('at')}  "
+                   f"{len(request.messages)} mensaje(s)")
+        for message in request.messages if show_messages else ():
+            typer.echo(f"    {message.get('at')}: {message.get('text', '(ubicación)')}")
+    typer.echo(f"{len(found)} solicitud(es).", err=True)
+
+
+@app.command()
+def release(worker: str = typer.Argument(..., help="The worker as `handoff list` shows it.")) -> None:
+    """Give the worker back to the bot and tell her (through the outbox)."""
+    settings = _settings()
+    key = worker_key(worker)
+    with exit_on_flow_error():
+        flows = load_assets()
+
+    async def run() -> tuple[Reply, ...] | None:
+        store = make_store(settings)
+        redis = Redis.from_url(settings.redis_url or "")
+        try:
+            return await release_worker(store, key, flows, Outbox(redis))
+        finally:
+            await redis.aclose()
+            await store.aclose()
+
+    replies = asyncio.run(run())
+    if replies is None:
+        typer.echo(f"{worker} no está esperando a una persona: no hice nada.")
+        raise typer.Exit(1)
+    typer.echo(f"Listo: {worker} vuelve a hablar con el bot. Mensaje en la cola de envío:")
+    for reply in replies:
+        typer.echo(f"    {reply.text}")

@@ -1,0 +1,113 @@
+"""`labor-bot referrals list|export --center ID`: the summaries workers sent to a worker center.
+
+Referrals are the `referral` records the bot writes with the worker's session (each message
+at most once, so a redelivered "yes, send it" does not send twice). They live in Redis: with
+no `REDIS_URL` there is nothing to read across processes. `list` shows no personal field;
+`export` gives everything staff need to follow up (summary, name if she gave it, worker id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from bot.settings import Settings, make_store
+
+app = typer.Typer(help="Referrals sent to worker centers.", no_args_is_help=True)
+
+Record = dict[str, object]
+COLUMNS = ("at", "code", "center", "kind", "state", "contact_channel", "lang", "name", "employer",
+           "summary", "user", "forgotten")
+LIST_COLUMNS = ("at", "code", "kind", "state", "contact_channel")
+NO_REDIS = ("REDIS_URL no está definida: sin Redis, cada proceso guarda sus datos en su propia "
+            "memoria y no hay referencias que listar desde aquí. Define REDIS_URL (la misma del bot).")
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+def center_referrals(records: Sequence[Record], center: str) -> list[Record]:
+    """The center's referrals, oldest first, each once (by its reference code)."""
+    seen: set[object] = set()
+    found = []
+    for record in records:
+        key = record.get("code") or (record.get("user"), record.get("message_id"))
+        if record.get("center") != center or key in seen:
+            continue
+        seen.add(key)
+        found.append(record)
+    return found
+
+
+async def fetch(center: str, environ: dict[str, str] | None = None) -> list[Record] | None:
+    """The center's referrals from the bot's Redis, or None when no `REDIS_URL` is set."""
+    settings = Settings.from_env(os.environ if environ is None else environ)
+    if not settings.redis_url:
+        return None
+    store = make_store(settings)
+    try:
+        return center_referrals(await store.records("referral"), center)
+    finally:
+        await store.aclose()
+
+
+def _fetch_or_exit(center: str) -> list[Record]:
+    found = asyncio.run(fetch(center))
+    if found is None:
+        typer.echo(NO_REDIS, err=True)
+        raise typer.Exit(0)
+    return found
+
+
+@app.command("list")
+def list_referrals(center: str = typer.Option(..., "--center", help="The center's id in directory.yaml.")
+                   ) -> None:
+    """One line per referral, without personal fields."""
+    found = _fetch_or_exit(center)
+    for record in found:
+        typer.echo("  ".join(str(record.get(column) or "-") for column in LIST_COLUMNS))
+    typer.echo(f"{len(found)} referencia(s) para {center}.", err=True)
+
+
+@app.command()
+def export(
+    center: str = typer.Option(..., "--center", help="The center's id in directory.yaml."),
+    format: Format = typer.Option(Format.CSV, "--format", help="csv or json."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="A file (default: the screen)."),
+) -> None:
+    """Every field of the center's referrals, each exactly once, as CSV or JSON."""
+    found = _fetch_or_exit(center)
+    text = to_json(found) if format is Format.JSON else to_csv(found)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(found)} referencia(s) en {output}.", err=True)
+
+
+def to_csv(records: Sequence[Record]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({column: _cell(record.get(column)) for column in COLUMNS})
+    return buffer.getvalue()
+
+
+def to_json(records: Sequence[Record]) -> str:
+    shown = [{k: v for k, v in record.items() if k not in ("personal", "message_id")} for record in records]
+    return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)

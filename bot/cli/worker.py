@@ -1,0 +1,131 @@
+"""`labor-bot worker`: sends workshop reminders and "a seat is yours" notices.
+
+It runs the scheduler (notices from the seat scripts into the due set, and due ones into the
+notices stream) and a consumer of that stream, until SIGINT or SIGTERM. Run one or more,
+beside `labor-bot serve`, all on the same Redis. Settings come from the environment:
+
+    REDIS_URL                      required
+    TELEGRAM_BOT_TOKEN             to send on Telegram; TELEGRAM_API_BASE_URL to use another API server
+    TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM
+                                   to send on WhatsApp; TWILIO_API_BASE_URL for another API server
+    WHATSAPP_TEMPLATE_REMINDER_DAY, …_REMINDER_SOON, …_SEAT_FREED, each also …_DISCREET, and
+    _EN for English: the approved content template SIDs used outside the 24-hour window
+    FLOWS_DIR                      where flows/data/workshops.yaml is (re-read when it changes)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable, Mapping
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import typer
+from redis.asyncio import Redis
+from telegram import Bot
+
+from bot.assets import FLOWS_DIR
+from bot.errors import InputError
+from bot.scheduler import CHANNEL, Scheduler
+from bot.seats import RedisSeats
+from bot.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
+from bot.settings import Settings
+from bot.store.redis import RedisSessionStore
+from bot.workshops import WorkshopTable, load_workshops
+
+log = logging.getLogger(__name__)
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+def worker(
+    interval: float = typer.Option(1.0, min=0.05, help="Seconds between scheduler rounds."),
+    claim_after: float = typer.Option(30.0, min=1.0, help="Take over entries idle this long."),
+) -> None:
+    """Send workshop reminders and notices until stopped (Ctrl-C)."""
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper())
+    stop = asyncio.Event()
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(os.environ, stop, interval=interval, claim_after=claim_after)
+
+    try:
+        asyncio.run(main())
+    except InputError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+
+
+def workshops_reader(path: Path) -> Callable[[], WorkshopTable]:
+    """The workshops, read again when staff change the file; a broken edit keeps the last good."""
+    cache: dict[str, object] = {}
+
+    def read() -> WorkshopTable:
+        stamp = path.stat().st_mtime_ns if path.exists() else 0
+        if cache.get("stamp") != stamp:
+            try:
+                cache["table"], cache["stamp"] = load_workshops(path), stamp
+            except InputError as error:
+                log.error("workshops file has errors; keeping the last good one: %s", error)
+                cache.setdefault("table", WorkshopTable({}))
+                cache["stamp"] = stamp
+        table = cache["table"]
+        assert isinstance(table, WorkshopTable)
+        return table
+
+    return read
+
+
+async def run_worker(environ: Mapping[str, str], stop: asyncio.Event, *, interval: float = 1.0,
+                     claim_after: float = 30.0) -> NoticeSender:
+    """Run until `stop` is set; returns the sender (its `counts` say what happened)."""
+    url = Settings.from_env(environ).redis_url
+    if not url:
+        raise InputError("labor-bot worker needs REDIS_URL")
+    folder = Path(environ.get("FLOWS_DIR", "").strip() or FLOWS_DIR)
+    workshops = workshops_reader(folder / "data" / "workshops.yaml")
+    async with AsyncExitStack() as stack:
+        client, reader = Redis.from_url(url), Redis.from_url(url)  # the reader's reads block
+        stack.push_async_callback(client.aclose)
+        stack.push_async_callback(reader.aclose)
+        store = RedisSessionStore.from_url(url)
+        stack.push_async_callback(store.aclose)
+        channels = await _channels(environ, stack)
+        seats, scheduler = RedisSeats(client), Scheduler(client)
+        sender = NoticeSender(seats, store, workshops, channels, template_sids(environ),
+                              tally=scheduler.tally)
+        outbox = scheduler.outbox(reader, claim_idle=claim_after)
+        consumer = f"{socket.gethostname()}-{os.getpid()}"
+        log.info("worker started", extra={"channels": sorted(channels)})
+        await asyncio.gather(
+            scheduler.run(seats, lambda: list(workshops().by_id), stop, interval=interval),
+            outbox.run(consumer, {CHANNEL: sender}, stop, block_ms=int(min(interval, 1.0) * 1000)),
+        )
+    return sender
+
+
+async def _channels(environ: Mapping[str, str], stack: AsyncExitStack) -> dict[str, Channel]:
+    def get(name: str) -> str:
+        return environ.get(name, "").strip()
+
+    channels: dict[str, Channel] = {}
+    if token := get("TELEGRAM_BOT_TOKEN"):
+        bot = Bot(token, base_url=get("TELEGRAM_API_BASE_URL") or TELEGRAM_API)
+        await stack.enter_async_context(bot)  # getMe now; closes its HTTP client at the end
+        channels["telegram"] = TelegramChannel(bot)
+    sid, secret, sender = get("TWILIO_ACCOUNT_SID"), get("TWILIO_AUTH_TOKEN"), get("TWILIO_WHATSAPP_FROM")
+    if sid and secret and sender:
+        whatsapp = WhatsAppChannel(sid, secret, sender, get("TWILIO_API_BASE_URL") or None)
+        stack.callback(whatsapp.close)
+        channels["whatsapp"] = whatsapp
+    elif sid or sender:
+        raise InputError("WhatsApp needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
+    if not channels:
+        raise InputError("labor-bot worker needs TELEGRAM_BOT_TOKEN or the TWILIO_* settings")
+    return channels
