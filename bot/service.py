@@ -18,6 +18,7 @@ lost race backs off for a short random time before trying again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,6 +36,10 @@ from bot.turn import Reply, Turn
 
 # (worker, request parameters) -> (outcome for the state's `on:`, variables to set)
 Resolver = Callable[[UserKey, Mapping[str, Any]], Awaitable[tuple[str, Mapping[str, Any]]]]
+# Work after a first-time commit (staff notices…); its failure is logged, never shown to her.
+AfterCommit = Callable[[UserKey, Turn], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
 MAX_BACKOFF = 0.2  # seconds
@@ -52,11 +57,13 @@ class BotService:
         store: SessionStore,
         clock: Callable[[], datetime] = utc_now,
         resolvers: Mapping[str, Resolver] | None = None,
+        after_commit: AfterCommit | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
         self.clock = clock
         self.resolvers = dict(resolvers or {})
+        self.after_commit = after_commit
         self._locks: dict[UserKey, tuple[asyncio.Lock, int]] = {}
 
     async def handle(self, event: Event) -> tuple[Reply, ...]:
@@ -74,10 +81,19 @@ class BotService:
             turn = await self._step(key, loaded.session, event, now)
             result = await self.store.commit(key, event.message_id, loaded.version, turn, now)
             if result is CommitResult.APPLIED:
+                await self._follow_up(key, turn)
                 return turn.replies
             if result is CommitResult.CONFLICT:
                 await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF, 0.005 * 2**attempt)))
         raise StoreConflict(f"gave up after {MAX_ATTEMPTS} attempts")
+
+    async def _follow_up(self, key: UserKey, turn: Turn) -> None:
+        if self.after_commit is None:
+            return
+        try:
+            await self.after_commit(key, turn)
+        except Exception:  # the commit stands; a lost notice must not become a lost reply
+            log.exception("after-commit work failed")
 
     async def _step(self, key: UserKey, session: Session | None, event: Event, now: datetime) -> Turn:
         """One engine step, plus a follow-up step for each `await` request it makes."""

@@ -10,6 +10,7 @@ import typer
 from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
+from bot.followups import Followups
 from bot.seats import MemorySeats
 from bot.service import BotService
 from bot.simulator import run_chat
@@ -33,5 +34,7 @@ def chat(
     """Talk to the bot in the terminal."""
     with exit_on_flow_error():
         flows = load_assets()
-    service = BotService(flows, MemorySessionStore(), resolvers=workshop_resolvers(MemorySeats()))
+    seats = MemorySeats()
+    service = BotService(flows, MemorySessionStore(), resolvers=workshop_resolvers(seats))
+    service.after_commit = Followups(lambda: service.flows, seats, outbox=None)
     asyncio.run(run_chat(service, channel.value, lang.value))

@@ -1,0 +1,48 @@
+"""Work that follows a committed message: notices to a center's staff group, freeing seats.
+
+It runs after the atomic commit, only for a message applied for the first time (never for a
+redelivery), and never changes what the worker is told. If the process dies in between, the
+record itself is safe in the store; only the convenience notice is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.actions.workshops import forget_places
+from bot.directory import Directory, staff_notice
+from bot.flowset import FlowSet
+from bot.outbox import Outbox, OutboxEntry
+from bot.seats import Seats
+from bot.store.base import UserKey
+from bot.store.memory import FORGET
+from bot.turn import Reply, Turn
+from bot.workshops import DATA_KEY, WorkshopTable
+
+log = logging.getLogger(__name__)
+STAFF_KINDS = frozenset({"referral", "handoff"})
+
+
+class Followups:
+    """`await followups(key, turn)` after a commit; give it to `BotService(after_commit=...)`."""
+
+    def __init__(self, flows: Callable[[], FlowSet], seats: Seats, outbox: Outbox | None) -> None:
+        self.flows, self.seats, self.outbox = flows, seats, outbox
+
+    async def __call__(self, key: UserKey, turn: Turn) -> None:
+        data = self.flows().data
+        for effect in turn.effects:
+            if effect.kind == FORGET and isinstance(data.get(DATA_KEY), WorkshopTable):
+                await forget_places(self.seats, key, data[DATA_KEY], datetime.now(UTC))
+            elif effect.kind in STAFF_KINDS and self.outbox is not None:
+                await self._notify_staff(effect.kind, effect.data, data.get("directory"))
+
+    async def _notify_staff(self, kind: str, record: Mapping[str, Any], directory: object) -> None:
+        """Post a new referral or handoff in the center's staff group, if it has one."""
+        notice = staff_notice(kind, record, directory) if isinstance(directory, Directory) else None
+        if notice is not None and self.outbox is not None:
+            chat, text = notice
+            await self.outbox.add(OutboxEntry("telegram", chat, (Reply(text),)))
