@@ -92,8 +92,9 @@ class BotService:
             return
         try:
             await self.after_commit(key, turn)
-        except Exception:  # the commit stands; a lost notice must not become a lost reply
-            log.exception("after-commit work failed")
+        except Exception as exc:  # the commit stands; a lost notice must not become a lost reply
+            # Only the type: a message or traceback could carry a personal value.
+            log.error("after-commit work failed", extra={"error": type(exc).__name__})
 
     async def _step(self, key: UserKey, session: Session | None, event: Event, now: datetime) -> Turn:
         """One engine step, plus a follow-up step for each `await` request it makes."""
