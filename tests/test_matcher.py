@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.matcher_eval import accuracy, load_questions, off_topic_rate, run
+from bot.analyzer import normalize_words
 from bot.cli import app
 from bot.matcher import (
     CLOSE_CALL_RATIO,
@@ -20,7 +21,6 @@ from bot.matcher import (
     decide,
     load_matcher,
     load_rules,
-    normalize_words,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,9 @@ from typing import Annotated
 
 import typer
 
+from bot.analyzer import normalize_words
 from bot.cli.common import exit_on_flow_error
-from bot.matcher import Decision, MatchResult, TopicMatcher, load_matcher, normalize_words
+from bot.matcher import Decision, MatchResult, TopicMatcher, load_matcher
 
 
 class Language(StrEnum):
