@@ -18,7 +18,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from phonenumbers import shortnumberinfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import InputError
+from bot.hours import DAYS, weekly_hours
 from bot.mxstates import ALL_STATES, StateTable, default_states, load_states, state_problems
 from bot.problems import Problem, Severity
 from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
@@ -42,7 +43,6 @@ EARTH_RADIUS_KM = 6371.0
 # Mexico's extremes with a margin: Isla Guadalupe (-118.4) to Isla Mujeres (-86.7), the Suchiate
 # (14.5) to the Colorado delta (32.7). A point outside is a typo or swapped lat/lon.
 MEXICO_BOX = {"lat": (14.3, 32.8), "lon": (-118.6, -86.5)}
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
@@ -224,53 +224,6 @@ def staff_notice(kind: str, record: Mapping[str, object], directory: Directory) 
     else:
         return None
     return center.staff_telegram_chat, text
-
-
-# -- opening hours --------------------------------------------------------------------------
-
-Opening = tuple[str, datetime, time | None]  # ("open", now, closes) | ("later", opens at, None)
-
-
-def weekly_hours(hours: dict[str, str]) -> dict[int, list[tuple[time, time]]]:
-    """`{"mon-fri": "09:00-14:00, 16:00-19:00"}` as weekday (0 = Monday) -> [(open, close)]."""
-    week: dict[int, list[tuple[time, time]]] = {}
-    for days, spans in hours.items():
-        first, _, last = days.partition("-")
-        start, end = DAYS.index(first.strip()), DAYS.index((last or first).strip())
-        for day in range(start, end + 1):
-            week.setdefault(day, []).extend(_spans(spans))
-    return {day: sorted(spans) for day, spans in week.items()}
-
-
-def _spans(text: str) -> list[tuple[time, time]]:
-    found = []
-    for part in text.split(","):
-        opens, _, closes = part.strip().partition("-")
-        found.append((time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())))
-    return found
-
-
-def next_opening(center: Center, now: datetime) -> Opening | None:
-    """Whether the center is open at `now`, else when it next opens (in its own time zone)."""
-    week = weekly_hours(center.hours)
-    if not week:
-        return None
-    local = now.astimezone(_zone(center.timezone))
-    for offset in range(8):
-        day = local.date() + timedelta(days=offset)
-        for opens, closes in week.get(day.weekday(), []):
-            if offset == 0 and opens <= local.time() < closes:
-                return ("open", local, closes)
-            if offset > 0 or local.time() < opens:
-                return ("later", datetime.combine(day, opens, tzinfo=local.tzinfo), None)
-    return None
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("America/Mexico_City")
 
 
 # -- loading ----------------------------------------------------------------------------------

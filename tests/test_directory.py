@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -19,12 +19,12 @@ from bot.directory import (
     inside_mexico,
     load_directory,
     load_place_data,
-    next_opening,
     phone_ok,
     phone_text,
     staff_notice,
 )
 from bot.errors import InputError
+from bot.hours import next_opening
 from bot.problems import Severity
 
 PER_DEGREE = 6371 * math.pi / 180  # 111.195 km along a meridian
@@ -199,9 +199,12 @@ def test_opening_hours_in_the_centers_own_time_zone(tmp_path: Path) -> None:
                                         ", hours: {mon-fri: '09:00-17:00'}, timezone: America/Tijuana"))
     center = load_directory(path, production=False).centers[0]
     # Monday 2 March 2026, 16:30 UTC = 08:30 in Tijuana (UTC-8 until 8 March).
-    state, when, _ = next_opening(center, datetime(2026, 3, 2, 16, 30, tzinfo=UTC)) or ("", None, None)
+    def opening(at: datetime) -> tuple[str, datetime | None, time | None]:
+        return next_opening(center.hours, center.timezone, at) or ("", None, None)
+
+    state, when, _ = opening(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))
     assert state == "later" and when is not None and (when.day, when.hour) == (2, 9)
-    state, _, closes = next_opening(center, datetime(2026, 3, 2, 17, 30, tzinfo=UTC)) or ("", None, None)
+    state, _, closes = opening(datetime(2026, 3, 2, 17, 30, tzinfo=UTC))
     assert state == "open" and closes is not None and closes.hour == 17
 
 

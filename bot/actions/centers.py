@@ -15,7 +15,6 @@ from babel.dates import get_day_names
 
 from bot.actions import ActionContext, ActionResult, action
 from bot.directory import (
-    DAYS,
     Center,
     CenterKind,
     Directory,
@@ -27,6 +26,7 @@ from bot.directory import (
     phone_text,
     whatsapp_link,
 )
+from bot.hours import DAYS
 from bot.i18n import BABEL_LOCALES, N_, fill, translate
 from bot.mxstates import StateTable, default_states
 

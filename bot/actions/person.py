@@ -10,7 +10,8 @@ from babel.dates import format_date, format_time
 
 from bot.actions import ActionContext, ActionResult, action
 from bot.actions.centers import directory_of, say
-from bot.directory import Center, Directory, next_opening
+from bot.directory import Center, Directory
+from bot.hours import next_opening
 from bot.i18n import BABEL_LOCALES, N_
 from bot.turn import Effect
 
@@ -29,7 +30,7 @@ def handoff_center(directory: Directory, vars: Mapping[str, Any]) -> Center | No
 
 def answer_time(center: Center, now: datetime, lang: str) -> str:
     """When to expect an answer, from the center's opening hours in its own time zone."""
-    opening = next_opening(center, now)
+    opening = next_opening(center.hours, center.timezone, now)
     if opening is None:
         return say(lang, N_("Te contestarán en cuanto puedan."))
     state, when, _ = opening
