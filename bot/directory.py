@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from phonenumbers import shortnumberinfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import InputError
 from bot.hours import DAYS, weekly_hours
 from bot.mxstates import ALL_STATES, StateTable, default_states, load_states, state_problems
+from bot.phones import phone_ok
 from bot.problems import Problem, Severity
 from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
 
@@ -473,34 +472,3 @@ def _hours_problems(doc: YamlDocument, loc: tuple[str | int, ...], center: Cente
 def inside_mexico(lat: float, lon: float) -> bool:
     (south, north), (west, east) = MEXICO_BOX["lat"], MEXICO_BOX["lon"]
     return south <= lat <= north and west <= lon <= east
-
-
-def phone_ok(text: str, short_ok: bool = True) -> bool:
-    """A valid Mexican number (or +country number); short numbers like 911 when `short_ok`."""
-    try:
-        number = phonenumbers.parse(text, "MX")
-    except phonenumbers.NumberParseException:
-        return False
-    if phonenumbers.is_valid_number(number):
-        return True
-    return short_ok and bool(shortnumberinfo.is_valid_short_number(number))
-
-
-def phone_text(text: str) -> str:
-    """A number as people dial it in Mexico: `800 911 7877`, `55 1234 5678`, `911`."""
-    try:
-        number = phonenumbers.parse(text, "MX")
-    except phonenumbers.NumberParseException:
-        return text
-    if not phonenumbers.is_valid_number(number):
-        return text
-    if number.country_code != 52:
-        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
-
-
-def whatsapp_link(text: str) -> str:
-    """A wa.me link that opens a chat with the number."""
-    number = phonenumbers.parse(text, "MX")
-    return "https://wa.me/" + phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")

@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import dateparser
-import phonenumbers
 from rapidfuzz import fuzz, process
 
 from bot.events import Event, EventKind
 from bot.flowfile import Input, InputType, When
+from bot.phones import e164
 from bot.textnorm import normalize
 
 YES = frozenset([
@@ -124,13 +124,7 @@ def read_date(text: str, spec: Input, now: datetime) -> str | None:
 
 
 def read_phone(text: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, "MX")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return e164(text)
 
 
 def read_answer(

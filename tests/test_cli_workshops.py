@@ -19,20 +19,10 @@ from bot.session import Session
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
 from bot.turn import Effect, Turn
+from tests.workshop_samples import CDMX
 
 runner = CliRunner()
-WORKSHOP = """\
-workshops:
-  - id: cdmx
-    title: Negocia tu salario
-    description: Aprende a negociar.
-    start: 2027-03-09 18:00:00
-    end: 2027-03-09 20:00:00
-    timezone: America/Mexico_City
-    place: Calle Ejemplo 1, Ciudad de México
-    state: Ciudad de México
-    capacity: 2
-"""
+WORKSHOP = CDMX.format(capacity=2)
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
 
 

@@ -19,12 +19,11 @@ from bot.directory import (
     inside_mexico,
     load_directory,
     load_place_data,
-    phone_ok,
-    phone_text,
     staff_notice,
 )
 from bot.errors import InputError
 from bot.hours import next_opening
+from bot.phones import phone_ok, phone_text
 from bot.problems import Severity
 
 PER_DEGREE = 6371 * math.pi / 180  # 111.195 km along a meridian

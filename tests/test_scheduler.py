@@ -25,19 +25,9 @@ from bot.turn import Turn
 from bot.workshops import WorkshopTable, load_workshops
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilioApi, running_fake_twilio_api
+from tests.workshop_samples import CDMX
 
-WORKSHOPS = """\
-workshops:
-  - id: cdmx
-    title: Negocia tu salario
-    description: Aprende a negociar.
-    start: 2027-03-09 18:00:00
-    end: 2027-03-09 20:00:00
-    timezone: America/Mexico_City
-    place: Calle Ejemplo 1, Ciudad de México
-    state: Ciudad de México
-    capacity: {capacity}
-"""
+WORKSHOPS = CDMX
 START = datetime(2027, 3, 10, 0, 0, tzinfo=UTC)  # 18:00 in Mexico City
 SIGNED_UP = START - timedelta(days=8)
 DAY_BEFORE = START - timedelta(hours=24)

@@ -27,22 +27,9 @@ from bot.store.redis import RedisSessionStore
 from bot.turn import Reply, Turn
 from bot.workshops import load_workshops, short_day, when_text, workshop_problems, zone_name
 from bot.yamlsource import plain, read_yaml
+from tests.workshop_samples import CDMX
 
 SCRIPTS = sorted((Path(__file__).parent / "flows").glob("workshops_*.yaml"))
-CDMX = """\
-workshops:
-  - id: cdmx
-    title: Negocia tu salario
-    description: Aprende a negociar.
-    start: 2027-03-09 18:00:00
-    end: 2027-03-09 20:00:00
-    timezone: America/Mexico_City
-    place: Calle Ejemplo 1, Ciudad de México
-    state: Ciudad de México
-    capacity: {capacity}
-    childcare: true
-    registration_closes: 2027-03-08 20:00:00
-"""
 MARCH_1 = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
 # The shipped main flow's shape, so these tests do not depend on flows other teams edit.
 MAIN = """\

@@ -23,12 +23,11 @@ from bot.directory import (
     default_contacts,
     default_directory,
     default_public_systems,
-    phone_text,
-    whatsapp_link,
 )
 from bot.hours import DAYS
 from bot.i18n import BABEL_LOCALES, N_, fill, translate
 from bot.mxstates import StateTable, default_states
+from bot.phones import phone_text, whatsapp_link
 
 Option = dict[str, str]
 

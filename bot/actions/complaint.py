@@ -35,8 +35,9 @@ from bot.complaint import (
     kind_of,
     offices,
 )
-from bot.directory import CenterKind, Contact, ContactType, PublicSystem, phone_text
+from bot.directory import CenterKind, Contact, ContactType, PublicSystem
 from bot.i18n import N_, format_day, translate
+from bot.phones import phone_text
 from bot.textnorm import normalize
 from bot.turn import Effect
 
