@@ -29,8 +29,13 @@ test: setup
 	$(BIN)/pytest -q -rs
 
 lint: setup
-	$(BIN)/ruff check bot webhooks tests
+	$(BIN)/ruff check bot webhooks tests bench
 	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.micro
+	$(BIN)/python -m bench.matcher_eval
 
 LANGS := en
 

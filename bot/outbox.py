@@ -4,8 +4,8 @@ Channel-agnostic: an entry names a channel, a chat id on that channel and the re
 engine made them); a `Sender` per channel delivers them. Any number of processes consume one
 stream in one consumer group, so each entry goes to one of them at a time.
 
-    lb:outbox        stream of entries (fields: channel, chat, replies JSON, attempts, not_before)
-    lb:outbox:dead   entries given up on (too many attempts, or the channel refused them for good)
+    lb:{outbox}       stream of entries (fields: channel, chat, replies JSON, attempts, not_before)
+    lb:{outbox}:dead  entries given up on (too many attempts, or the channel refused them for good)
 
 Life of an entry: `add` (XADD) -> taken by one consumer (XREADGROUP ">", or XAUTOCLAIM once it
 sat pending longer than `claim_idle`, e.g. because its consumer died) -> delivered, then XACK
@@ -15,7 +15,7 @@ pending and comes back through XAUTOCLAIM. Delivery is at least once.
 
 A process leaves pending an entry for a channel it has no sender for; another process takes it
 once it has been idle for `claim_idle`. Jobs served by different processes (replies, workshop
-notices…) are better kept in different streams (`Outbox(client, stream="lb:notices")`).
+notices…) are better kept in different streams (`Outbox(client, stream="lb:{notices}")`).
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError, ResponseError
 
 from bot.turn import Reply, replies_from_json, replies_to_json
 
 log = logging.getLogger(__name__)
 
-STREAM = "lb:outbox"
+STREAM = "lb:{outbox}"  # hash-tagged: its dead letters share its Redis Cluster slot (one MULTI)
 GROUP = "senders"
 MAX_ATTEMPTS = 8
 DEAD_MAXLEN = 10_000
@@ -96,7 +97,7 @@ def backoff(attempts: int) -> float:
 class Outbox:
     def __init__(
         self,
-        client: Redis,
+        client: Redis | RedisCluster,
         stream: str = STREAM,
         group: str = GROUP,
         claim_idle: float = 30.0,

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from bot.outbox import Outbox, OutboxEntry
@@ -82,7 +83,9 @@ def notice_entry(notice: Notice) -> OutboxEntry:
 
 
 class Scheduler:
-    def __init__(self, client: Redis, stream: str = STREAM, keep_moved: int = KEEP_MOVED) -> None:
+    def __init__(
+        self, client: Redis | RedisCluster, stream: str = STREAM, keep_moved: int = KEEP_MOVED
+    ) -> None:
         self._redis = client
         self.stream = stream
         self._keys = [f"{stream}:due", f"{stream}:data", f"{stream}:moved"]
@@ -90,7 +93,7 @@ class Scheduler:
         self._schedule = client.register_script(_SCHEDULE)
         self._move = client.register_script(_MOVE)
 
-    def outbox(self, client: Redis, claim_idle: float = 30.0) -> Outbox:
+    def outbox(self, client: Redis | RedisCluster, claim_idle: float = 30.0) -> Outbox:
         """The consumer side; give it a client of its own (its reads block)."""
         return Outbox(client, stream=self.stream, group=GROUP, claim_idle=claim_idle)
 

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B)
 CODE_LENGTH = 6
@@ -296,7 +297,7 @@ class RedisSeats:
 
     MAX_CODE_TRIES = 8
 
-    def __init__(self, client: Redis) -> None:
+    def __init__(self, client: Redis | RedisCluster) -> None:
         self._redis = client
         self._take = client.register_script(_TAKE)
         self._cancel = client.register_script(_CANCEL)

@@ -1,2 +1,2 @@
 """Shared pytest fixtures."""
-pytest_plugins = ["tests.redis_server", "tests.fakes.browser"]
+pytest_plugins = ["tests.redis_server", "tests.fakes.browser", "tests.redis_cluster"]

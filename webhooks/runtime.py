@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.cluster import RedisCluster
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
@@ -21,12 +22,14 @@ from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
 from bot.errors import InputError, StoreConflict, StoreUnavailable
 from bot.events import Event
+from bot.followups import Followups
 from bot.i18n import N_, language_from_hint, translate
 from bot.outbox import Outbox, Sender
 from bot.seats import MemorySeats, RedisSeats
 from bot.service import BotService
 from bot.settings import make_store
 from bot.store.base import SessionStore
+from bot.store.redis import is_cluster_url, redis_from_url
 from bot.turn import Reply
 from webhooks.health import Metrics
 from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
@@ -47,7 +50,7 @@ class Runtime:
     metrics: Metrics
     limiter: RateLimiter
     reloader: FlowReloader
-    redis: Redis | None = None  # rate limits and the outbox (the store has its own pool)
+    redis: Redis | RedisCluster | None = None  # rate limits and the outbox (the store has its own pool)
     outbox: Outbox | None = None
     telegram: Bot | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -104,7 +107,9 @@ def trouble(lang_hint: str | None) -> str:
     return translate(language_from_hint(lang_hint), TROUBLE)
 
 
-def redis_client(url: str) -> Redis:
+def redis_client(url: str) -> Redis | RedisCluster:
+    if is_cluster_url(url):  # redis+cluster://
+        return redis_from_url(url, timeout=REDIS_TIMEOUT, max_connections=50, retries=2)
     pool = BlockingConnectionPool.from_url(
         url, max_connections=50, timeout=REDIS_TIMEOUT,
         socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT,
@@ -135,7 +140,9 @@ async def open_runtime(
     store = store if store is not None else make_store(settings.core)
     redis = redis_client(settings.core.redis_url) if settings.core.redis_url else None
     seats = RedisSeats(redis) if redis is not None else MemorySeats()
+    outbox = Outbox(redis, claim_idle=settings.outbox_claim_seconds) if redis is not None else None
     service = BotService(flows, store, resolvers=workshop_resolvers(seats))
+    service.after_commit = Followups(lambda: service.flows, seats, outbox)
     metrics = Metrics()
     limit = settings.rate_limit_per_minute
     runtime = Runtime(
@@ -150,7 +157,7 @@ async def open_runtime(
             on_result=lambda result: metrics.flow_reloads.labels(result).inc(),
         ),
         redis=redis,
-        outbox=Outbox(redis, claim_idle=settings.outbox_claim_seconds) if redis is not None else None,
+        outbox=outbox,
         telegram=telegram_bot(settings) if settings.telegram_token else None,
     )
     try:

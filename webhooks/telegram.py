@@ -188,6 +188,7 @@ async def telegram_webhook(request: Request) -> Response:
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("not an update")
         update = Update.de_json(data, runtime.telegram)
+        event_from_update(update)  # shapes PTB reads but the adapter cannot: no chat, no sender
     except Exception:  # any shape PTB cannot read is the sender's fault, not ours
         runtime.metrics.errors.labels(CHANNEL, "bad_request").inc()
         return JSONResponse({"error": "malformed update"}, status_code=400)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import typer
-from redis.asyncio import Redis
 
 from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
@@ -27,6 +26,7 @@ from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store
 from bot.store.base import SessionStore, UserKey
+from bot.store.redis import redis_from_url
 from bot.turn import Reply
 
 app = typer.Typer(help="Workers who asked to talk to a person.", no_args_is_help=True)
@@ -138,7 +138,7 @@ def release(worker: str = typer.Argument(..., help="The worker as `handoff list`
 
     async def run() -> tuple[Reply, ...] | None:
         store = make_store(settings)
-        redis = Redis.from_url(settings.redis_url or "")
+        redis = redis_from_url(settings.redis_url or "")
         try:
             return await release_worker(store, key, flows, Outbox(redis))
         finally:

@@ -25,7 +25,6 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import typer
-from redis.asyncio import Redis
 from telegram import Bot
 
 from bot.assets import FLOWS_DIR
@@ -34,7 +33,7 @@ from bot.scheduler import CHANNEL, Scheduler
 from bot.seats import RedisSeats
 from bot.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
 from bot.settings import Settings
-from bot.store.redis import RedisSessionStore
+from bot.store.redis import RedisSessionStore, redis_from_url
 from bot.workshops import WorkshopTable, load_workshops
 
 log = logging.getLogger(__name__)
@@ -91,7 +90,7 @@ async def run_worker(environ: Mapping[str, str], stop: asyncio.Event, *, interva
     folder = Path(environ.get("FLOWS_DIR", "").strip() or FLOWS_DIR)
     workshops = workshops_reader(folder / "data" / "workshops.yaml")
     async with AsyncExitStack() as stack:
-        client, reader = Redis.from_url(url), Redis.from_url(url)  # the reader's reads block
+        client, reader = redis_from_url(url), redis_from_url(url)  # the reader's reads block
         stack.push_async_callback(client.aclose)
         stack.push_async_callback(reader.aclose)
         store = RedisSessionStore.from_url(url)

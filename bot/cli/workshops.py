@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from redis.asyncio import Redis
 
 from bot.errors import InputError
 from bot.scheduler import Scheduler
 from bot.seats import RedisSeats, RosterRow
 from bot.settings import Settings
-from bot.store.redis import RedisSessionStore
+from bot.store.redis import RedisSessionStore, redis_from_url
 from bot.workshops import WORKSHOPS_FILE, WorkshopTable, load_workshops, when_text
 
 app = typer.Typer(help="Workshops: seats, exports and attendance.", no_args_is_help=True)
@@ -75,7 +74,7 @@ def list_workshops(file: FileOption = WORKSHOPS_FILE) -> None:
     table = _workshops(file)
 
     async def run() -> list[str]:
-        client = Redis.from_url(_redis_url())
+        client = redis_from_url(_redis_url())
         try:
             seats = RedisSeats(client)
             lines = []
@@ -123,7 +122,7 @@ def table_missing(file: Path, workshop: str) -> bool:
 
 
 async def _rows(url: str, workshop: str) -> list[dict[str, Any]]:
-    client = Redis.from_url(url)
+    client = redis_from_url(url)
     store = RedisSessionStore.from_url(url)
     try:
         roster = await RedisSeats(client).roster(workshop)
@@ -180,7 +179,7 @@ def attendance(
     wanted = [c.strip().upper() for c in codes if c.strip()]
 
     async def run() -> list[str]:
-        client = Redis.from_url(_redis_url())
+        client = redis_from_url(_redis_url())
         try:
             return await RedisSeats(client).attend(workshop, wanted)
         finally:

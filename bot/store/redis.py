@@ -41,23 +41,36 @@ one list and each list is read once, so `records(kind)` returns every record exa
 ordered by the server time of its commit (then by list position). The SADD costs one extra
 round trip, only on messages that produce effects.
 
-Round trips per message on the common path: `load` = 1 (GET session + GET replies, pipelined),
-`commit` = 1 (EVALSHA); +1 (SADD) when the turn has effects; a redelivery costs only the load;
+Commands and round trips per message on the common path: `load` = 1 (MGET of the session and
+the replies), `commit` = 1 (EVALSHA); +1 (SADD) when the turn has effects; a redelivery costs
+only the load;
 the script is loaded once per server (NOSCRIPT, then SCRIPT LOAD and EVALSHA again).
+
+Redis Cluster
+-------------
+`REDIS_URL=redis+cluster://host:port` (or `rediss+cluster://` for TLS) names one node of a
+cluster (a managed service's configuration endpoint will do); the client discovers the others
+and follows MOVED/ASK redirections. Nothing else changes: a message's keys share her slot, so
+`load` and the commit script go to one node, and `records` reads the index, then the slot
+lists node by node. A cluster client does not wait for a free connection as the single-node
+pool does, so the store itself lets at most `max_connections` calls wait on Redis at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import builtins
 import json
 from binascii import crc_hqx
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.crc import REDIS_CLUSTER_HASH_SLOTS as SLOTS
@@ -67,8 +80,10 @@ from redis.exceptions import (
     ConnectionError,
     OutOfMemoryError,
     ReadOnlyError,
+    RedisClusterException,
     RedisError,
     ResponseError,
+    SlotNotCoveredError,
     TimeoutError,
     TryAgainError,
 )
@@ -81,6 +96,12 @@ from bot.turn import Turn, replies_from_json, replies_to_json
 
 DEFAULT_SESSION_TTL = timedelta(days=7)
 IDEMPOTENCY_TTL = timedelta(hours=48)
+# `redis+cluster://` -> `redis://` for the cluster client; the `+cluster` part only selects it.
+CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
+SCHEMES = ("redis", "rediss", "unix", *CLUSTER_SCHEMES)
+
+# What a `REDIS_URL` opens: one server (or a proxy in front of many), or a Redis Cluster.
+RedisClient = Redis | RedisCluster
 
 # Errors meaning "Redis cannot serve us now" rather than "our command is wrong".
 _UNAVAILABLE: tuple[type[RedisError], ...] = (
@@ -92,6 +113,10 @@ _UNAVAILABLE: tuple[type[RedisError], ...] = (
     TryAgainError,
 )
 _UNAVAILABLE_REPLIES = ("MISCONF", "NOREPLICAS")  # RDB save failing, replicas missing
+# Cluster client errors that are not RedisErrors: a slot no node serves (a failover under way),
+# and "cannot be connected" when no node answers while it (re)reads the cluster's layout.
+_CLUSTER_UNAVAILABLE = (SlotNotCoveredError,)
+_CLUSTER_UNREACHABLE = "Redis Cluster cannot be connected"
 
 # KEYS: 1 session, 2 id index, 3 this message's replies, 4 the slot's record list.
 # ARGV: 1 message id, 2 expected version, 3 session JSON ("" deletes it), 4 session TTL ms,
@@ -192,18 +217,69 @@ def _unavailable() -> Iterator[None]:
         if str(exc).startswith(_UNAVAILABLE_REPLIES):
             raise StoreUnavailable(f"Redis unavailable: {str(exc).split(' ', 1)[0]}") from exc
         raise
+    except _CLUSTER_UNAVAILABLE as exc:
+        raise StoreUnavailable(f"Redis unavailable: {type(exc).__name__}") from exc
+    except RedisClusterException as exc:
+        if _CLUSTER_UNREACHABLE in str(exc):
+            raise StoreUnavailable("Redis unavailable: no cluster node answers") from exc
+        raise
+
+
+def is_cluster_url(url: str) -> bool:
+    return urlsplit(url).scheme in CLUSTER_SCHEMES
+
+
+def redis_from_url(
+    url: str, *, timeout: float = 5.0, max_connections: int = 50, retries: int = 1
+) -> RedisClient:
+    """A client for `REDIS_URL` on its own pool: `redis://`, `rediss://` (TLS), `unix://`, or
+    `redis+cluster://` / `rediss+cluster://` for a Redis Cluster (one node's address is enough).
+
+    `timeout` bounds connecting and each command, and (single server) waiting for a free pooled
+    connection; `retries` re-sends a command once a dropped connection is re-opened (cluster:
+    after re-reading the cluster's layout, as a failover needs). Raises `InputError` for
+    another scheme.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise InputError("REDIS_URL must start with redis://, rediss://, unix:// or redis+cluster://")
+    retry = Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=retries)
+    if parts.scheme in CLUSTER_SCHEMES:
+        plain = urlunsplit(parts._replace(scheme=CLUSTER_SCHEMES[parts.scheme]))
+        return RedisCluster.from_url(
+            plain,
+            max_connections=max_connections,  # per node
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=retry,
+        )
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=timeout,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=retry,
+    )
+    return Redis.from_pool(pool)
 
 
 class RedisSessionStore:
     def __init__(
         self,
-        client: Redis,
+        client: RedisClient,
         session_ttl: timedelta = DEFAULT_SESSION_TTL,
         idempotency_ttl: timedelta = IDEMPOTENCY_TTL,
+        *,
+        max_waiting: int | None = None,
+        wait_timeout: float = 5.0,
     ) -> None:
+        """`max_waiting` caps the calls waiting on Redis at once (None: no cap; the pool waits)."""
         if session_ttl <= timedelta(0) or idempotency_ttl <= timedelta(0):
             raise InputError("the session and idempotency TTLs must be positive")
         self._redis = client
+        self._gate = asyncio.Semaphore(max_waiting) if max_waiting else None
+        self._wait_timeout = wait_timeout
         self._session_ttl_ms = _ms(session_ttl)
         self._idempotency_ttl_ms = _ms(idempotency_ttl)
         self._commit = client.register_script(_COMMIT)
@@ -219,35 +295,47 @@ class RedisSessionStore:
         timeout: float = 5.0,
         max_connections: int = 50,
     ) -> RedisSessionStore:
-        """A store on its own connection pool; `rediss://` gives TLS. One per process.
+        """A store on its own connection pool; `rediss://` gives TLS, `redis+cluster://` a
+        Redis Cluster (see `redis_from_url`). One per process.
 
         `timeout` bounds connecting, each command, and waiting for a free pooled connection,
         so an unreachable Redis becomes `StoreUnavailable` within a few timeouts.
         """
-        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
-            raise InputError("REDIS_URL must start with redis://, rediss:// or unix://")
-        pool = BlockingConnectionPool.from_url(
-            url,
-            max_connections=max_connections,
-            timeout=timeout,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            # A retried commit is safe (it answers DUPLICATE if the first one landed); one
-            # retry rides out a dropped idle connection without stretching an outage.
-            retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=1),
-        )
-        return cls(Redis.from_pool(pool), session_ttl, idempotency_ttl)
+        # A retried commit is safe (it answers DUPLICATE if the first one landed); one retry
+        # rides out a dropped idle connection without stretching an outage; a cluster gets a
+        # second one, for the redirection a failover or a slot migration causes.
+        cluster = is_cluster_url(url)
+        client = redis_from_url(url, timeout=timeout, max_connections=max_connections,
+                                retries=2 if cluster else 1)
+        return cls(client, session_ttl, idempotency_ttl,
+                   max_waiting=max_connections if cluster else None, wait_timeout=timeout)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """Wait for a turn to use Redis (only a cluster client needs it), then map its errors."""
+        with _unavailable():
+            if self._gate is None:
+                yield
+                return
+            try:
+                await asyncio.wait_for(self._gate.acquire(), self._wait_timeout)
+            except builtins.TimeoutError:  # from wait_for (`TimeoutError` here is Redis's)
+                raise StoreUnavailable("Redis unavailable: no free connection") from None
+            try:
+                yield
+            finally:
+                self._gate.release()
 
     async def load(self, key: UserKey, message_id: str) -> Loaded:
-        with _unavailable():
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.get(_session_key(key))
-                pipe.get(_message_key(key, message_id))
-                raw_session, raw_replies = await pipe.execute()
+        async with self._turn():
+            # One MGET: both keys carry her hash tag, so it is one command on a cluster too.
+            keys = (_session_key(key), _message_key(key, message_id))
+            raw_session, raw_replies = await self._redis.mget(*keys)
         replies = replies_from_json(json.loads(raw_replies)) if raw_replies is not None else None
         if raw_session is None:
             return Loaded(None, 0, replies)
-        version, _, body = bytes(raw_session).partition(b":")
+        raw = raw_session.encode() if isinstance(raw_session, str) else bytes(raw_session)
+        version, _, body = raw.partition(b":")
         return Loaded(Session.from_json(body), int(version), replies)
 
     async def commit(
@@ -272,7 +360,7 @@ class RedisSessionStore:
             *effects,
         ]
         keys = [_session_key(key), _ids_key(key), _message_key(key, message_id), _records_key(filler)]
-        with _unavailable():
+        async with self._turn():
             if kinds:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for kind in sorted(kinds):
@@ -283,7 +371,7 @@ class RedisSessionStore:
 
     async def records(self, kind: str) -> list[dict[str, object]]:
         """All records of `kind` from every slot in its index, oldest commit first."""
-        with _unavailable():
+        async with self._turn():
             members = await self._redis.smembers(_index_key(kind))
             fillers = sorted(m.decode() if isinstance(m, bytes) else m for m in members)
             async with self._redis.pipeline(transaction=False) as pipe:
@@ -302,7 +390,7 @@ class RedisSessionStore:
     async def ping(self) -> bool:
         """True when Redis answers; False (not an exception) when it cannot be reached."""
         try:
-            with _unavailable():
+            async with self._turn():
                 return bool(await self._redis.ping())
         except StoreUnavailable:
             return False
@@ -337,4 +425,11 @@ def _as_record(value: Any) -> dict[str, object]:
     return dict(value)
 
 
-__all__ = ["DEFAULT_SESSION_TTL", "IDEMPOTENCY_TTL", "RedisSessionStore"]
+__all__ = [
+    "DEFAULT_SESSION_TTL",
+    "IDEMPOTENCY_TTL",
+    "RedisClient",
+    "RedisSessionStore",
+    "is_cluster_url",
+    "redis_from_url",
+]
