@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.directory import load_place_data
+from bot.directory import load_place_data, production_from_env
 from bot.errors import FlowError
 from bot.flowset import FlowSet, load_flowset
 from bot.matcher import TopicMatcher
@@ -26,7 +26,8 @@ def load_assets(directory: Path = FLOWS_DIR) -> FlowSet:
     flows.data["flow_names"] = frozenset(flows.flows)
     if (directory / "data").is_dir():
         flows.data.update(load_place_data(directory / "data"))  # states, centers, public systems
-        flows.data[DATA_KEY] = load_workshops(directory / "data" / "workshops.yaml")
+        flows.data[DATA_KEY] = load_workshops(directory / "data" / "workshops.yaml",
+                                              production=production_from_env())
     if (directory / "topics").is_dir():
         catalog = load_topics(directory / "topics")
         flows.data["topics"] = catalog

@@ -118,15 +118,20 @@ class WorkshopTable:
         return [w for w in self.by_id.values() if now < w.ends_at]
 
 
-def load_workshops(path: Path = WORKSHOPS_FILE) -> WorkshopTable:
-    """The table, or `InputError` with `file:line: …` for the first error. No file: no workshops."""
+def load_workshops(path: Path = WORKSHOPS_FILE, production: bool = False) -> WorkshopTable:
+    """The table, or `InputError` with `file:line: …` for the first error. No file: no workshops.
+
+    In production, sample workshops (`example: true`) are left out: a worker never signs up
+    for a workshop that does not exist.
+    """
     if not path.exists():
         return WorkshopTable({})
     parsed, problems = _read(path, None)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if parsed is None or errors:
         raise InputError(errors[0].render())
-    ordered = sorted(parsed.workshops, key=lambda w: w.starts_at)
+    offered = [w for w in parsed.workshops if not (production and w.example)]
+    ordered = sorted(offered, key=lambda w: w.starts_at)
     return WorkshopTable({w.id: w for w in ordered})
 
 

@@ -390,3 +390,10 @@ def _run_answering(path: Path, flows: FlowSet) -> list[str]:
         if problems:
             return [f"{path.name}: paso {i + 1}: {p}" for p in problems]
     return []
+
+
+def test_sample_workshops_are_not_offered_in_production(tmp_path: Path) -> None:
+    path = tmp_path / "workshops.yaml"
+    path.write_text(CDMX.format(capacity=5) + "    example: true\n", encoding="utf-8")
+    assert list(load_workshops(path).by_id) == ["cdmx"]
+    assert list(load_workshops(path, production=True).by_id) == []
