@@ -25,8 +25,7 @@ from bot.flowset import MAIN_FLOW, FlowSet
 from bot.i18n import fill, language_from_hint, translate
 from bot.inputs import read_answer, read_choice, read_yes_no
 from bot.session import Position, Session
-from bot.store.memory import FORGET
-from bot.turn import Choice, Effect, Reply, Turn
+from bot.turn import FORGET, Choice, Effect, Reply, Turn
 
 MAX_MISSES = 3
 THEN = "_then"  # variable: the flow a first message asked for, entered once the welcome is done

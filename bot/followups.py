@@ -18,8 +18,7 @@ from bot.flowset import FlowSet
 from bot.outbox import Outbox, OutboxEntry
 from bot.seats import Seats
 from bot.store.base import UserKey
-from bot.store.memory import FORGET
-from bot.turn import Reply, Turn
+from bot.turn import FORGET, Reply, Turn
 from bot.workshops import DATA_KEY, WorkshopTable
 
 log = logging.getLogger(__name__)

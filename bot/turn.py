@@ -49,6 +49,9 @@ def replies_from_json(data: Sequence[Mapping[str, JSON]]) -> tuple[Reply, ...]:
     return tuple(Reply.from_json(d) for d in data)
 
 
+FORGET = "forget_user"  # effect kind: delete the worker's session and her personal fields
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
     """A record the service must write together with the session, atomically.

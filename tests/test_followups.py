@@ -15,8 +15,7 @@ from bot.followups import Followups
 from bot.outbox import Outbox, OutboxEntry
 from bot.seats import MemorySeats, Person
 from bot.store.base import UserKey
-from bot.store.memory import FORGET
-from bot.turn import Effect, Turn
+from bot.turn import FORGET, Effect, Turn
 from bot.workshops import DATA_KEY
 
 DATA = Path("flows/data")

@@ -11,9 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.session import Session
 from bot.store.base import CommitResult, Loaded, UserKey
-from bot.turn import Reply, Turn
-
-FORGET = "forget_user"  # effect kind: delete the worker's session and personal fields
+from bot.turn import FORGET, Reply, Turn
 
 
 class MemorySessionStore:

@@ -91,8 +91,7 @@ from redis.exceptions import (
 from bot.errors import InputError, StoreUnavailable
 from bot.session import Session
 from bot.store.base import CommitResult, Loaded, UserKey
-from bot.store.memory import FORGET
-from bot.turn import Turn, replies_from_json, replies_to_json
+from bot.turn import FORGET, Turn, replies_from_json, replies_to_json
 
 DEFAULT_SESSION_TTL = timedelta(days=7)
 IDEMPOTENCY_TTL = timedelta(hours=48)
