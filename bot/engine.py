@@ -126,8 +126,9 @@ class _Run:
         if self.event.kind is EventKind.CHOICE and any(v == self.event.value for _, v in offer):
             return self.event.value
         index = read_choice(self.event.text, offer)
-        if index is None and read_yes_no(self.event.text) is not None:
-            wanted = ":yes" if read_yes_no(self.event.text) else ":no"
+        answer = read_yes_no(self.event.text) if index is None else None
+        if answer is not None:
+            wanted = ":yes" if answer else ":no"
             index = next((i for i, (_, v) in enumerate(offer) if v.endswith(wanted)), None)
         return offer[index][1] if index is not None else None
 

@@ -36,6 +36,7 @@ class FlowSet:
     fallback: Fallback | None = None
     warnings: list[Problem] = field(default_factory=list)
     triggers: dict[tuple[str, str], str] = field(default_factory=dict)
+    any_language: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.triggers = {
@@ -44,6 +45,8 @@ class FlowSet:
             for lang, words in flow.triggers.items()
             for word in words
         }
+        # A Spanish speaker may type an English trigger, and the other way round.
+        self.any_language = {word: flow for (_, word), flow in self.triggers.items()}
 
     def state(self, position: Position) -> State | None:
         flow = self.flows.get(position.flow)
@@ -76,9 +79,7 @@ class FlowSet:
 
     def trigger_for(self, text: str, lang: str) -> str | None:
         key = normalize(text)
-        return self.triggers.get((lang, key)) or next(
-            (flow for (_, word), flow in self.triggers.items() if word == key), None
-        )
+        return self.triggers.get((lang, key)) or self.any_language.get(key)
 
     def timeout_minutes(self, flow: str) -> int:
         found = self.flows.get(flow)
