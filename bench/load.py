@@ -609,8 +609,8 @@ class _RespCommands:
 
 def available_scenarios(flows_dir: Path | None) -> tuple[list[Scenario], list[str]]:
     """The scenarios whose flow exists, and a note for each one skipped."""
-    from bot.assets import FLOWS_DIR
-    from bot.checker import flow_files
+    from bot.core.checker import flow_files
+    from bot.paths import FLOWS_DIR
 
     folder = flows_dir or FLOWS_DIR
     names = {path.stem for path in flow_files(folder)}

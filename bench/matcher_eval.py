@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 if __package__ in (None, ""):  # run as a script: make `bot` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.matcher import Decision, MatchResult, TopicMatcher, load_matcher  # noqa: E402
+from bot.rights.matcher import Decision, MatchResult, TopicMatcher, load_matcher  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 SPLITS = ("dev", "test")

@@ -33,12 +33,12 @@ from bench.load import available_scenarios
 def engine(seconds: float) -> dict[str, Any]:
     """Steps per second of the pure engine over whole conversations."""
     import bot.service as service_module
-    from bot.actions.workshops import workshop_resolvers
     from bot.assets import load_assets
-    from bot.events import Event, EventKind
-    from bot.seats import MemorySeats
+    from bot.core.events import Event, EventKind
     from bot.service import BotService
     from bot.store.memory import MemorySessionStore
+    from bot.workshops.actions import workshop_resolvers
+    from bot.workshops.seats import MemorySeats
 
     flows = load_assets()
     scenarios, notes = available_scenarios(None)
@@ -83,8 +83,8 @@ def engine(seconds: float) -> dict[str, Any]:
 def engine_by_scenario(seconds: float) -> dict[str, float]:
     """Milliseconds per step for each scenario alone (which conversations cost the most)."""
     from bot.assets import load_assets
-    from bot.engine import REQUEST, step
-    from bot.events import Event, EventKind
+    from bot.core.engine import REQUEST, step
+    from bot.core.events import Event, EventKind
 
     flows = load_assets()
     scenarios, _ = available_scenarios(None)
@@ -108,10 +108,10 @@ def engine_by_scenario(seconds: float) -> dict[str, float]:
 
 
 def matcher(seconds: float) -> dict[str, Any]:
-    if importlib.util.find_spec("bot.matcher") is None:
+    if importlib.util.find_spec("bot.rights.matcher") is None:
         return {"note": "bot/matcher.py is not there: matcher benchmark skipped"}
     from bench.matcher_eval import load_questions
-    from bot.matcher import load_matcher
+    from bot.rights.matcher import load_matcher
 
     built = time.perf_counter()
     topic_matcher = load_matcher()
@@ -144,8 +144,9 @@ def _repeat(job: Callable[[], object], seconds: float, at_least: int = 3) -> dic
 
 
 def flows(seconds: float) -> dict[str, Any]:
-    from bot.assets import FLOWS_DIR, load_assets
-    from bot.checker import check_flow_files, flow_files
+    from bot.assets import load_assets
+    from bot.core.checker import check_flow_files, flow_files
+    from bot.paths import FLOWS_DIR
 
     report = check_flow_files(FLOWS_DIR)
     return {"flow_files": len(flow_files(FLOWS_DIR)), "problems": len(report.problems),

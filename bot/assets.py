@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.directory import load_place_data, production_from_env
+from bot.complaint.directory import load_place_data, production_from_env
+from bot.core.flowset import FlowSet, load_flowset
 from bot.errors import FlowError
-from bot.flowset import FlowSet, load_flowset
-from bot.matcher import TopicMatcher
+from bot.paths import FLOWS_DIR
 from bot.problems import Severity
-from bot.search import RightsSearch
-from bot.synonyms import synonym_problems
-from bot.topics import load_topics
-from bot.workshops import DATA_KEY, load_workshops
-
-FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
+from bot.rights.matcher import TopicMatcher
+from bot.rights.search import RightsSearch
+from bot.rights.synonyms import synonym_problems
+from bot.rights.topics import load_topics
+from bot.workshops.table import DATA_KEY, load_workshops
 
 
 def load_assets(directory: Path = FLOWS_DIR) -> FlowSet:

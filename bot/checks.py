@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.checker import check_flow_files
-from bot.directory import data_problems
-from bot.minimum_wage import minimum_wage_problems
+from bot.complaint.directory import data_problems
+from bot.core.checker import check_flow_files
 from bot.problems import Problem
-from bot.synonyms import synonym_problems
-from bot.topics import check_topics
-from bot.workshops import workshop_problems
+from bot.rights.synonyms import synonym_problems
+from bot.rights.topics import check_topics
+from bot.severance.minimum_wage import minimum_wage_problems
+from bot.workshops.table import workshop_problems
 
 
 def check_all(directory: Path, lang: str = "es") -> list[Problem]:

@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.actions.workshops import forget_places
-from bot.directory import Directory, staff_notice
-from bot.flowset import FlowSet
+from bot.complaint.directory import Directory, staff_notice
+from bot.core.flowset import FlowSet
+from bot.core.turn import FORGET, Reply, Turn
 from bot.outbox import Outbox, OutboxEntry
-from bot.seats import Seats
 from bot.store.base import UserKey
-from bot.turn import FORGET, Reply, Turn
-from bot.workshops import DATA_KEY, WorkshopTable
+from bot.workshops.actions import forget_places
+from bot.workshops.seats import Seats
+from bot.workshops.table import DATA_KEY, WorkshopTable
 
 log = logging.getLogger(__name__)
 STAFF_KINDS = frozenset({"referral", "handoff"})

@@ -32,7 +32,7 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError, ResponseError
 
-from bot.turn import Reply, replies_from_json, replies_to_json
+from bot.core.turn import Reply, replies_from_json, replies_to_json
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.turn import Choice, Reply
+from bot.core.turn import Choice, Reply
 
 WHATSAPP_LIMIT = 1600
 TELEGRAM_LIMIT = 4096

@@ -26,13 +26,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.engine import REQUEST, step
+from bot.core.engine import REQUEST, step
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet
+from bot.core.session import Session
+from bot.core.turn import Reply, Turn
 from bot.errors import BotError, StoreConflict
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet
-from bot.session import Session
 from bot.store.base import CommitResult, SessionStore, UserKey
-from bot.turn import Reply, Turn
 
 # (worker, request parameters) -> (outcome for the state's `on:`, variables to set)
 Resolver = Callable[[UserKey, Mapping[str, Any]], Awaitable[tuple[str, Mapping[str, Any]]]]

@@ -11,10 +11,10 @@ import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.events import Event, EventKind
+from bot.core.events import Event, EventKind
+from bot.core.turn import Reply
 from bot.render import render_terminal
 from bot.service import BotService
-from bot.turn import Reply
 
 USER = "terminal-user"
 

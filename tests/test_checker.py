@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.checker import check_flow_files
+from bot.core.checker import check_flow_files
 from bot.problems import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -14,11 +14,11 @@ from redis.asyncio import Redis
 from typer.testing import CliRunner
 
 from bot.cli.workshops import app
-from bot.seats import Person, RedisSeats, Terms
-from bot.session import Session
+from bot.core.session import Session
+from bot.core.turn import Effect, Turn
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
-from bot.turn import Effect, Turn
+from bot.workshops.seats import Person, RedisSeats, Terms
 from tests.workshop_samples import CDMX
 
 runner = CliRunner()

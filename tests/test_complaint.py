@@ -17,17 +17,17 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-import bot.actions.centers  # noqa: F401  (registers the actions)
-import bot.actions.complaint  # noqa: F401
+import bot.complaint.actions  # noqa: F401
+import bot.complaint.centers  # noqa: F401  (registers the actions)
 from bot import i18n
-from bot.actions import ActionContext
-from bot.actions.complaint import (
+from bot.complaint.actions import (
     CODE_ALPHABET,
     given,
     reference_code,
     summary_card,
 )
-from bot.complaint import (
+from bot.complaint.directory import Directory, load_contacts, load_place_data
+from bot.complaint.rules import (
     FEDERAL_INDUSTRIES,
     INDUSTRY_LABELS,
     LOCAL_INDUSTRIES,
@@ -41,13 +41,13 @@ from bot.complaint import (
     jurisdiction,
     offices,
 )
-from bot.directory import Directory, load_contacts, load_place_data
-from bot.engine import step
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet, load_flowset
-from bot.flowtest import run_script
-from bot.session import Session
-from bot.turn import Turn
+from bot.core.actions import ActionContext
+from bot.core.engine import step
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet, load_flowset
+from bot.core.flowtest import run_script
+from bot.core.session import Session
+from bot.core.turn import Turn
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ROOT / "flows"
@@ -304,7 +304,7 @@ def test_contacts_marked_check_are_not_given(tmp_path: Path) -> None:
     contacts.write_text("contacts:\n  - {id: line, type: trafficking, name: Línea, phone: '800 123 4567',"
                         " for: [all], check: true, source: nota}\n", encoding="utf-8")
     data = {**shipped_data(), "contacts": load_contacts(contacts)}
-    result = bot.actions.complaint.danger(ActionContext({"kind": "forced_labor"}, "es", MONDAY, "whatsapp",
+    result = bot.complaint.actions.danger(ActionContext({"kind": "forced_labor"}, "es", MONDAY, "whatsapp",
                                                         data))
     assert "800 123 4567" not in " ".join(result.say) and "trata" not in " ".join(result.say)
 

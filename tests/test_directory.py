@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.directory import app
-from bot.directory import (
+from bot.complaint.directory import (
     CenterKind,
     Directory,
     data_problems,
@@ -21,9 +21,9 @@ from bot.directory import (
     load_place_data,
     staff_notice,
 )
+from bot.complaint.hours import next_opening
+from bot.complaint.phones import phone_ok, phone_text
 from bot.errors import InputError
-from bot.hours import next_opening
-from bot.phones import phone_ok, phone_text
 from bot.problems import Severity
 
 PER_DEGREE = 6371 * math.pi / 180  # 111.195 km along a meridian

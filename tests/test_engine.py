@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import step
-from bot.events import MAX_TEXT, Event, EventKind
-from bot.flowset import FlowSet, load_flowset
-from bot.session import Session
-from bot.turn import Reply, Turn
+from bot.core.engine import step
+from bot.core.events import MAX_TEXT, Event, EventKind
+from bot.core.flowset import FlowSet, load_flowset
+from bot.core.session import Session
+from bot.core.turn import Reply, Turn
 
 FLOWS = Path(__file__).parent / "fixtures" / "flows_engine"
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

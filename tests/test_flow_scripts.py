@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.assets import load_assets
-from bot.flowset import FlowSet
-from bot.flowtest import run_script
+from bot.core.flowset import FlowSet
+from bot.core.flowtest import run_script
 
 SCRIPTS = sorted((Path(__file__).parent / "flows").glob("*.yaml"))
 

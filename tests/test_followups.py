@@ -7,16 +7,16 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
-from bot.actions.workshops import _terms_of
 from bot.assets import load_assets
-from bot.directory import load_place_data
-from bot.flowset import FlowSet
+from bot.complaint.directory import load_place_data
+from bot.core.flowset import FlowSet
+from bot.core.turn import FORGET, Effect, Turn
 from bot.followups import Followups
 from bot.outbox import Outbox, OutboxEntry
-from bot.seats import MemorySeats, Person
 from bot.store.base import UserKey
-from bot.turn import FORGET, Effect, Turn
-from bot.workshops import DATA_KEY
+from bot.workshops.actions import _terms_of
+from bot.workshops.seats import MemorySeats, Person
+from bot.workshops.table import DATA_KEY
 
 DATA = Path("flows/data")
 KEY = UserKey("whatsapp", "whatsapp:+525512345678")

@@ -20,18 +20,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
-from bot.commands import WORDS
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet
+from bot.core.commands import WORDS
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet
+from bot.core.session import Session
+from bot.core.turn import Reply
 from bot.render import TELEGRAM_LIMIT, WHATSAPP_LIMIT, render_telegram, render_whatsapp
-from bot.seats import MemorySeats
 from bot.service import BotService
-from bot.session import Session
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
-from bot.turn import Reply
+from bot.workshops.actions import workshop_resolvers
+from bot.workshops.seats import MemorySeats
 
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 PLAIN = ["hola", "si", "sí", "no", "1", "2", "3", "4", "7", "12", "0", "-5", "9,000", "$8,500.50",

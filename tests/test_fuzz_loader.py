@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from bot.assets import FLOWS_DIR, load_assets
+from bot.assets import load_assets
 from bot.checks import check_all
 from bot.errors import BotError
+from bot.paths import FLOWS_DIR
 from bot.problems import Problem
 
 SHIPPED = sorted(str(p.relative_to(FLOWS_DIR)) for p in FLOWS_DIR.rglob("*.yaml"))

@@ -11,12 +11,12 @@ import pytest
 from redis.asyncio import Redis
 from typer.testing import CliRunner
 
-from bot.actions import ActionContext
-from bot.actions.person import answer_time, handoff_center, request
 from bot.cli import handoff as cli
-from bot.commands import RELEASED
-from bot.directory import Center, Directory, load_directory
-from bot.flowset import FlowSet
+from bot.complaint.directory import Center, Directory, load_directory
+from bot.complaint.person import answer_time, handoff_center, request
+from bot.core.actions import ActionContext
+from bot.core.commands import RELEASED
+from bot.core.flowset import FlowSet
 from bot.outbox import Outbox
 from bot.service import BotService
 from bot.store.base import UserKey

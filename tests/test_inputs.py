@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.flowfile import Input, InputType, When
-from bot.inputs import read_choice, read_date, read_money, read_number, read_phone, read_yes_no
+from bot.core.flowfile import Input, InputType, When
+from bot.core.inputs import read_choice, read_date, read_money, read_number, read_phone, read_yes_no
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 MENU = [("Mis derechos", "1"), ("Talleres para mujeres", "2"), ("Hablar con una persona", "3")]

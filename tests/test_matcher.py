@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.matcher_eval import accuracy, load_questions, off_topic_rate, run
-from bot.analyzer import normalize_words
 from bot.cli import app
-from bot.matcher import (
+from bot.rights.analyzer import normalize_words
+from bot.rights.matcher import (
     CLOSE_CALL_RATIO,
     CONFIDENT_SCORE,
     Decision,

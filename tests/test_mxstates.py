@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.complaint.mxstates import StateTable, default_states, load_states, state_problems
 from bot.errors import InputError
-from bot.mxstates import StateTable, default_states, load_states, state_problems
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from bot.core.turn import Choice, Reply
 from bot.outbox import DeliveryFailed, Outbox, OutboxEntry, Sender
-from bot.turn import Choice, Reply
 from tests.redis_server import RedisServer
 
 HELLO = Reply("Hola.")

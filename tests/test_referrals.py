@@ -17,11 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.referrals import app, center_referrals
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet
+from bot.core.turn import Reply
 from bot.service import BotService
 from bot.store.redis import RedisSessionStore
-from bot.turn import Reply
 from tests.redis_server import RedisServer
 from tests.test_complaint import MONDAY, complaint_flowset
 

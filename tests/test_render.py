@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.turn import Choice, Reply
 from bot.render import render_telegram, render_whatsapp, split_text
-from bot.turn import Choice, Reply
 
 
 def test_whatsapp_menu_is_a_numbered_list() -> None:

@@ -14,15 +14,15 @@ from redis.asyncio import Redis
 from telegram import Bot
 
 from bot.cli.worker import run_worker
+from bot.core.session import Session
+from bot.core.turn import Turn
 from bot.outbox import Outbox
-from bot.scheduler import CHANNEL, GROUP, STREAM, Scheduler
-from bot.seats import Person, RedisSeats, Terms
-from bot.senders import NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
-from bot.session import Session
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
-from bot.turn import Turn
-from bot.workshops import WorkshopTable, load_workshops
+from bot.workshops.scheduler import CHANNEL, GROUP, STREAM, Scheduler
+from bot.workshops.seats import Person, RedisSeats, Terms
+from bot.workshops.senders import NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
+from bot.workshops.table import WorkshopTable, load_workshops
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilioApi, running_fake_twilio_api
 from tests.workshop_samples import CDMX

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.assets import load_assets
-from bot.engine import step
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet
-from bot.search import RightsSearch
-from bot.session import Session
-from bot.synonyms import synonym_problems
+from bot.core.engine import step
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet
+from bot.core.session import Session
+from bot.rights.search import RightsSearch
+from bot.rights.synonyms import synonym_problems
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.seats import KEEP_AFTER_START, MemorySeats, Person, RedisSeats, Seats, Terms
+from bot.workshops.seats import KEEP_AFTER_START, MemorySeats, Person, RedisSeats, Seats, Terms
 
 START = 1_900_000_000  # the workshop's start, Unix seconds
 NOW = START - 10 * 86400  # ten days before

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.actions import REGISTRY, ActionContext, ActionResult, action
+from bot.core.actions import REGISTRY, ActionContext, ActionResult, action
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet, load_flowset
 from bot.errors import BotError
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet, load_flowset
 from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore

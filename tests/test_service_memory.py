@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.assets import load_assets
-from bot.events import Event, EventKind
+from bot.core.events import Event, EventKind
 from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore

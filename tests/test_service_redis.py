@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.actions import REGISTRY, ActionContext, ActionResult, ActionSpec
+from bot.core.actions import REGISTRY, ActionContext, ActionResult, ActionSpec
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet, load_flowset
+from bot.core.turn import Effect, Reply, Turn
 from bot.errors import StoreConflict, StoreUnavailable
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet, load_flowset
 from bot.service import BotService
 from bot.store.base import CommitResult, Loaded, SessionStore, UserKey
 from bot.store.redis import RedisSessionStore
-from bot.turn import Effect, Reply, Turn
 from tests.redis_server import RedisServer
 
 FLOWS = Path(__file__).parent / "fixtures" / "flows_counter"

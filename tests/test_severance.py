@@ -1,4 +1,4 @@
-"""The severance calculator against worked examples computed by hand from the rules in `bot.severance`.
+"""The severance calculator against worked examples computed by hand from `bot.severance.calculator`.
 
 Most examples use a daily salary of 365.00 MXN so that "× d / 365 × salary" is just "× d" and a
 reviewer can redo the arithmetic in their head. The minimum wages are those of
@@ -18,16 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import InputError
-from bot.minimum_wage import (
-    MINIMUM_WAGES_FILE,
-    MinimumWageTable,
-    YearWages,
-    Zone,
-    load_minimum_wages,
-    minimum_wage_problems,
-)
 from bot.problems import Severity
-from bot.severance import (
+from bot.severance.calculator import (
     CalcInputError,
     Reason,
     SeveranceInput,
@@ -37,6 +29,14 @@ from bot.severance import (
     json_text,
     parse_amount,
     vacation_days_for_service_year,
+)
+from bot.severance.minimum_wage import (
+    MINIMUM_WAGES_FILE,
+    MinimumWageTable,
+    YearWages,
+    Zone,
+    load_minimum_wages,
+    minimum_wage_problems,
 )
 
 TODAY = date(2026, 11, 24)

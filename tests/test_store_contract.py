@@ -11,12 +11,12 @@ import pytest
 from redis.asyncio import Redis
 from redis.crc import key_slot
 
+from bot.core.session import Position, Session
+from bot.core.turn import Choice, Effect, Reply, Turn
 from bot.errors import InputError, StoreUnavailable
-from bot.session import Position, Session
 from bot.settings import Settings, make_store
 from bot.store import CommitResult, Loaded, MemorySessionStore, SessionStore, UserKey
 from bot.store.redis import RedisSessionStore
-from bot.turn import Choice, Effect, Reply, Turn
 from tests.redis_server import RedisServer
 
 T0 = datetime(2025, 3, 7, 10, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from bot.errors import FlowError
 from bot.problems import Severity
-from bot.topics import (
+from bot.rights.topics import (
     ANSWER_MAX,
     MENU_MAX,
     MORE_MAX,
@@ -64,11 +64,27 @@ def test_every_spec_topic_has_content() -> None:
     assert set(catalog.topics) == spec_ids()
 
 
-def test_topic_ids_file_matches_shared_spec() -> None:
+def _shared_spec_ids() -> set[str]:
     if not SHARED_SPEC.exists():
         pytest.skip("../shared/spec/topics.yaml is not beside the repository")
     spec = YAML(typ="safe").load(SHARED_SPEC.read_text(encoding="utf-8"))
-    assert {t["id"] for t in spec["topics"]} == spec_ids()
+    return {t["id"] for t in spec["topics"]}
+
+
+# The shared catalogue grew to 36 ids on 2026-12-02; the five new topics (union.registration,
+# union.sector_agreement, process.backpay, work.seating, work.platforms) are issue 16's work.
+NOT_WRITTEN_YET = {"union.registration", "union.sector_agreement", "process.backpay",
+                   "work.seating", "work.platforms"}
+
+
+def test_every_topic_id_here_is_in_the_shared_spec() -> None:
+    assert spec_ids() <= _shared_spec_ids()
+
+
+def test_the_shared_spec_has_no_topic_missing_here_but_the_five_not_yet_written() -> None:
+    """Fails when a topic goes missing, and when one of the five is written (remove it from
+    NOT_WRITTEN_YET then, so the contract is whole again)."""
+    assert _shared_spec_ids() - spec_ids() == NOT_WRITTEN_YET
 
 
 def test_content_has_no_errors() -> None:

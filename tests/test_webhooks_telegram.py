@@ -11,8 +11,8 @@ from telegram import Update
 from typer.testing import CliRunner
 
 from bot.cli.telegram import app as telegram_cli
+from bot.core.events import EventKind
 from bot.errors import InputError
-from bot.events import EventKind
 from bot.outbox import Outbox
 from bot.settings import Settings
 from tests.fakes import SERVER_FLOWS, FlakyStore, asgi_client
@@ -198,7 +198,7 @@ async def test_a_redelivered_update_does_not_step_twice(api: FakeBotApi) -> None
 
 
 async def test_long_texts_are_split_for_telegram(api: FakeBotApi) -> None:
-    from bot.turn import Reply
+    from bot.core.turn import Reply
     from webhooks.health import Metrics
 
     sender = TelegramSender(_bot(api), Metrics(), max_wait=0)

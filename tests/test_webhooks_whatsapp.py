@@ -11,7 +11,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.turn import Choice, Reply
+from bot.core.turn import Choice, Reply
 from tests.fakes import SERVER_FLOWS, DownStore, asgi_client
 from webhooks.app import create_app
 from webhooks.settings import ServerSettings

@@ -12,20 +12,20 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-import bot.actions.workshops as workshop_actions
-from bot.assets import FLOWS_DIR
-from bot.engine import REQUEST, step
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet, load_flowset
-from bot.flowtest import Script, Step, _check, _Conversation, run_script
+import bot.workshops.actions as workshop_actions
+from bot.core.engine import REQUEST, step
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet, load_flowset
+from bot.core.flowtest import Script, Step, _check, _Conversation, run_script
+from bot.core.turn import Reply, Turn
 from bot.i18n import translate
-from bot.seats import MemorySeats, RedisSeats, Seats
+from bot.paths import FLOWS_DIR
 from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 from bot.store.redis import RedisSessionStore
-from bot.turn import Reply, Turn
-from bot.workshops import load_workshops, short_day, when_text, workshop_problems, zone_name
+from bot.workshops.seats import MemorySeats, RedisSeats, Seats
+from bot.workshops.table import load_workshops, short_day, when_text, workshop_problems, zone_name
 from bot.yamlsource import plain, read_yaml
 from tests.workshop_samples import CDMX
 

@@ -14,8 +14,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from bot.assets import load_assets
+from bot.core.flowset import FlowSet
 from bot.errors import FlowError
-from bot.flowset import FlowSet
 from bot.i18n import reload_catalogs
 from bot.problems import Problem
 

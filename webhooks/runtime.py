@@ -18,19 +18,19 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
+from bot.core.events import Event
+from bot.core.turn import Reply
 from bot.errors import InputError, StoreConflict, StoreUnavailable
-from bot.events import Event
 from bot.followups import Followups
 from bot.i18n import N_, language_from_hint, translate
 from bot.outbox import Outbox, Sender
-from bot.seats import MemorySeats, RedisSeats
 from bot.service import BotService
 from bot.settings import make_store
 from bot.store.base import SessionStore
 from bot.store.redis import is_cluster_url, redis_from_url
-from bot.turn import Reply
+from bot.workshops.actions import workshop_resolvers
+from bot.workshops.seats import MemorySeats, RedisSeats
 from webhooks.health import Metrics
 from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
 from webhooks.logging import hash_user, log_message

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.assets import FLOWS_DIR
 from bot.errors import InputError
+from bot.paths import FLOWS_DIR
 from bot.settings import Settings
 
 TELEGRAM_API = "https://api.telegram.org/bot"

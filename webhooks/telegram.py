@@ -26,11 +26,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.core.events import Event, EventKind
+from bot.core.turn import Choice, Reply
 from bot.errors import InputError, StoreConflict, StoreUnavailable
-from bot.events import Event, EventKind
 from bot.outbox import DeliveryFailed, OutboxEntry, Sender, backoff
 from bot.render import TelegramMessage, render_telegram
-from bot.turn import Choice, Reply
 from webhooks.health import Metrics
 from webhooks.runtime import Runtime
 

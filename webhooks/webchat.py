@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.core.events import MAX_TEXT, Event, EventKind
 from bot.errors import StoreConflict, StoreUnavailable
-from bot.events import MAX_TEXT, Event, EventKind
 from webhooks.runtime import Runtime, trouble
 
 CHANNEL = "webchat"

@@ -16,10 +16,10 @@ from fastapi.responses import JSONResponse, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.core.events import Event, EventKind
+from bot.core.turn import Reply
 from bot.errors import StoreConflict, StoreUnavailable
-from bot.events import Event, EventKind
 from bot.render import render_whatsapp
-from bot.turn import Reply
 from webhooks.runtime import Runtime, trouble
 
 CHANNEL = "whatsapp"

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from bot.analyzer import normalize_words
 from bot.cli.common import exit_on_flow_error
-from bot.matcher import Decision, MatchResult, TopicMatcher, load_matcher
+from bot.rights.analyzer import normalize_words
+from bot.rights.matcher import Decision, MatchResult, TopicMatcher, load_matcher
 
 
 class Language(StrEnum):

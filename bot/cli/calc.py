@@ -17,8 +17,7 @@ import typer
 from bot.cli.common import cli_language
 from bot.errors import InputError
 from bot.i18n import N_, format_day, format_money, translator
-from bot.minimum_wage import Zone
-from bot.severance import (
+from bot.severance.calculator import (
     CalcInputError,
     Reason,
     SeveranceInput,
@@ -28,6 +27,7 @@ from bot.severance import (
     json_text,
     parse_amount,
 )
+from bot.severance.minimum_wage import Zone
 
 app = typer.Typer(help="Calculators: severance and final pay.", no_args_is_help=True)
 USAGE_ERROR = 2

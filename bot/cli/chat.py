@@ -7,14 +7,14 @@ from enum import StrEnum
 
 import typer
 
-from bot.actions.workshops import workshop_resolvers
 from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
 from bot.followups import Followups
-from bot.seats import MemorySeats
 from bot.service import BotService
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore
+from bot.workshops.actions import workshop_resolvers
+from bot.workshops.seats import MemorySeats
 
 
 class Channel(StrEnum):

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import cli_language
-from bot.directory import DATA_DIR, data_problems
+from bot.complaint.directory import data_problems
 from bot.i18n import translator
+from bot.paths import DATA_DIR
 from bot.problems import Severity, has_errors
 
 app = typer.Typer(help="The directory of worker centers and offices.", no_args_is_help=True)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import typer
 
-from bot.assets import FLOWS_DIR, load_assets
+from bot.assets import load_assets
 from bot.checks import check_all
 from bot.cli.common import cli_language, exit_on_flow_error
-from bot.flowfile import flow_json_schema
-from bot.flowtest import run_script
+from bot.core.flowfile import flow_json_schema
+from bot.core.flowtest import run_script
 from bot.i18n import translator
+from bot.paths import FLOWS_DIR
 from bot.problems import Severity, has_errors
 
 app = typer.Typer(help="Check, test and describe the flow files.", no_args_is_help=True)

@@ -20,14 +20,14 @@ import typer
 
 from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
-from bot.events import Event, EventKind
-from bot.flowset import FlowSet
+from bot.core.events import Event, EventKind
+from bot.core.flowset import FlowSet
+from bot.core.turn import Reply
 from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store
 from bot.store.base import SessionStore, UserKey
 from bot.store.redis import redis_from_url
-from bot.turn import Reply
 
 app = typer.Typer(help="Workers who asked to talk to a person.", no_args_is_help=True)
 

@@ -27,14 +27,14 @@ from pathlib import Path
 import typer
 from telegram import Bot
 
-from bot.assets import FLOWS_DIR
 from bot.errors import InputError
-from bot.scheduler import CHANNEL, Scheduler
-from bot.seats import RedisSeats
-from bot.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
+from bot.paths import FLOWS_DIR
 from bot.settings import Settings
 from bot.store.redis import RedisSessionStore, redis_from_url
-from bot.workshops import WorkshopTable, load_workshops
+from bot.workshops.scheduler import CHANNEL, Scheduler
+from bot.workshops.seats import RedisSeats
+from bot.workshops.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
+from bot.workshops.table import WorkshopTable, load_workshops
 
 log = logging.getLogger(__name__)
 TELEGRAM_API = "https://api.telegram.org/bot"

@@ -22,11 +22,11 @@ from typing import Annotated, Any
 import typer
 
 from bot.errors import InputError
-from bot.scheduler import Scheduler
-from bot.seats import RedisSeats, RosterRow
 from bot.settings import Settings
 from bot.store.redis import RedisSessionStore, redis_from_url
-from bot.workshops import WORKSHOPS_FILE, WorkshopTable, load_workshops, when_text
+from bot.workshops.scheduler import Scheduler
+from bot.workshops.seats import RedisSeats, RosterRow
+from bot.workshops.table import WORKSHOPS_FILE, WorkshopTable, load_workshops, when_text
 
 app = typer.Typer(help="Workshops: seats, exports and attendance.", no_args_is_help=True)
 COLUMNS = ("codigo", "estado", "lugar_en_espera", "inscrita", "idioma", "asistio", "nombre",

@@ -21,7 +21,8 @@ from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+from bot.paths import LOCALES_DIR
+
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 BABEL_LOCALES = {"es": "es_MX", "en": "en_US"}

@@ -17,8 +17,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
-from bot.session import Session
-from bot.turn import Reply, Turn
+from bot.core.session import Session
+from bot.core.turn import Reply, Turn
 
 
 @dataclass(frozen=True, slots=True)

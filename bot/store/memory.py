@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from bot.session import Session
+from bot.core.session import Session
+from bot.core.turn import FORGET, Reply, Turn
 from bot.store.base import CommitResult, Loaded, UserKey
-from bot.turn import FORGET, Reply, Turn
 
 
 class MemorySessionStore:

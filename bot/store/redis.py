@@ -88,10 +88,10 @@ from redis.exceptions import (
     TryAgainError,
 )
 
+from bot.core.session import Session
+from bot.core.turn import FORGET, Turn, replies_from_json, replies_to_json
 from bot.errors import InputError, StoreUnavailable
-from bot.session import Session
 from bot.store.base import CommitResult, Loaded, UserKey
-from bot.turn import FORGET, Turn, replies_from_json, replies_to_json
 
 DEFAULT_SESSION_TTL = timedelta(days=7)
 IDEMPOTENCY_TTL = timedelta(hours=48)

@@ -16,10 +16,10 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from bot.core.turn import Turn
 from bot.errors import StoreUnavailable
 from bot.store.base import CommitResult, Loaded, UserKey
 from bot.store.memory import MemorySessionStore
-from bot.turn import Turn
 
 # A small conversation for the server tests, independent of the shipped flows staff edit.
 SERVER_FLOWS = Path(__file__).resolve().parents[1] / "fixtures" / "flows_server"

@@ -1,0 +1,390 @@
+"""The flow checker: finds every problem in the flow files and says where, in plain words.
+
+`check_flow_files(directory)` reads each `flows/*.yaml` conversation, validates it against the
+schema, then checks the set as a whole: targets, reachability, ways out, actions,
+placeholders, triggers, button labels and translations. The engine refuses to serve a set
+with errors, so a staff member's mistake never reaches workers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel.messages.pofile import read_po
+from pydantic import BaseModel, ValidationError
+
+from bot.core.actions import REGISTRY, load_builtin_actions
+from bot.core.flowfile import PLACEHOLDER, Flow, Input, Option, State
+from bot.core.textnorm import normalize
+from bot.i18n import LANGUAGES, format_marker_in, translator
+from bot.i18n.extract import texts_of_file
+from bot.paths import LOCALES_DIR
+from bot.problems import Problem, Severity
+from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
+
+LABEL_MAX = 40  # longer button labels are cut off on a phone's Telegram keyboard
+
+Translate = Callable[[str], str]
+Node = tuple[str, str]  # (flow, state)
+
+
+@dataclass(frozen=True, slots=True)
+class FlowSource:
+    flow: Flow
+    doc: YamlDocument
+
+    @property
+    def path(self) -> Path:
+        return self.doc.path
+
+    def line(self, *loc: str | int) -> int:
+        return self.doc.line_of(loc)
+
+
+@dataclass(slots=True)
+class CheckReport:
+    sources: dict[str, FlowSource] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def flow_files(directory: Path) -> list[Path]:
+    """The conversation files: YAML files directly in flows/ (sub-folders hold content data)."""
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def check_flow_files(directory: Path, lang: str = "es") -> CheckReport:
+    """Read and check every flow file in `directory`."""
+    load_builtin_actions()
+    _ = translator(lang)
+    report = CheckReport()
+    for path in flow_files(directory):
+        source = _read_flow(path, report.problems, _)
+        if source is None:
+            continue
+        if source.flow.flow in report.sources:
+            other = report.sources[source.flow.flow].path
+            report.problems.append(
+                Problem(path, source.line("flow"), "duplicate-flow",
+                        _("el flujo «{name}» ya existe en {other}").format(
+                            name=source.flow.flow, other=other))
+            )
+            continue
+        report.sources[source.flow.flow] = source
+    report.problems += FlowSetChecker(report.sources, _).run()
+    report.problems += missing_translations(directory, _)
+    return report
+
+
+def _read_flow(path: Path, problems: list[Problem], _: Translate) -> FlowSource | None:
+    try:
+        doc = read_yaml(path)
+    except YamlSyntaxError as error:
+        problems.append(Problem(path, error.line, "yaml-syntax",
+                                _("el YAML no es válido: {problem}").format(problem=error.message)))
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(path, 1, "not-a-flow",
+                                _("el archivo debe ser un flujo: empieza con «flow:», «start:» y «states:»")))
+        return None
+    try:
+        return FlowSource(Flow.model_validate(plain(doc.data)), doc)
+    except ValidationError as error:
+        problems += [_schema_problem(doc, e, _) for e in error.errors()]
+        return None
+
+
+def _schema_problem(doc: YamlDocument, error: Any, _: Translate) -> Problem:
+    loc = tuple(error["loc"])
+    line = doc.line_of(loc)
+    where = ".".join(str(p) for p in loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = sorted(_model_at(loc[:-1]).model_fields)
+        guess = difflib.get_close_matches(key, allowed, n=1)
+        hint = _(" ¿Quisiste decir «{guess}»?").format(guess=guess[0]) if guess else ""
+        message = _("clave desconocida «{key}».{hint} Claves válidas aquí: {allowed}").format(
+            key=key, hint=hint, allowed=", ".join(allowed))
+        return Problem(doc.path, line, "unknown-key", message)
+    if kind == "missing":
+        return Problem(doc.path, line, "missing-key",
+                       _("falta la clave «{key}»").format(key=loc[-1]))
+    return Problem(doc.path, line, "invalid-value",
+                   _("valor no válido en {where}: {detail}").format(where=where, detail=error["msg"]))
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The schema model that owns the keys at a location (for did-you-mean suggestions)."""
+    names = [p for p in loc if isinstance(p, str)]
+    if "input" in names:
+        return Input
+    if "choices" in names:
+        return Option
+    if "states" in names and len(loc) >= 2:
+        return State
+    return Flow
+
+
+class FlowSetChecker:
+    """Checks that need the whole set of flows: targets, graph, actions, placeholders, triggers."""
+
+    def __init__(self, sources: dict[str, FlowSource], _: Translate) -> None:
+        self.sources = sources
+        self._ = _
+        self.problems: list[Problem] = []
+
+    def run(self) -> list[Problem]:
+        for source in self.sources.values():
+            self._check_flow(source)
+        self._check_triggers()
+        if not any(p.severity is Severity.ERROR for p in self.problems):
+            self._check_placeholders()
+        return self.problems
+
+    def error(self, source: FlowSource, loc: tuple[str | int, ...], code: str, message: str,
+              severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(source.path, source.line(*loc), code, message, severity))
+
+    def resolve(self, flow: Flow, target: str) -> Node | None:
+        """The (flow, state) a target names, or None when it names nothing."""
+        if "." in target:
+            name, state = target.split(".", 1)
+            other = self.sources.get(name)
+            return (name, state) if other and state in other.flow.states else None
+        if target in flow.states:
+            return (flow.flow, target)
+        if target in self.sources:
+            return (target, self.sources[target].flow.start)
+        return None
+
+    def edges(self, flow: Flow, state: State) -> Iterator[Node]:
+        spec = REGISTRY.get(state.action) if state.action else None
+        for target in [*state.targets(), *(spec.goes_to if spec else ())]:
+            node = self.resolve(flow, target)
+            if node:
+                yield node
+
+    def _check_flow(self, source: FlowSource) -> None:
+        flow, _ = source.flow, self._
+        if flow.start not in flow.states:
+            self.error(source, ("start",), "missing-state",
+                       _("el estado de inicio «{state}» no existe").format(state=flow.start))
+        for name, state in flow.states.items():
+            self._check_state(source, name, state)
+        self._check_reachable(source)
+
+    def _check_state(self, source: FlowSource, name: str, state: State) -> None:
+        _ = self._
+        loc = ("states", name)
+        for key, target in _named_targets(state):
+            if self.resolve(source.flow, target) is None:
+                self.error(source, (*loc, *key), "missing-target",
+                           _("«{target}» no es un estado de este flujo ni otro flujo").format(
+                               target=target) + _suggest(target, self._target_names(source.flow), _))
+            elif "." not in target and target in source.flow.states and target in self.sources \
+                    and target != source.flow.flow:
+                self.error(source, (*loc, *key), "ambiguous-target",
+                           _("«{target}» es un estado de este flujo y también otro flujo; "
+                             "cambia el nombre del estado").format(target=target))
+        if state.choices is not None and state.input is not None:
+            self.error(source, (*loc, "input"), "choices-and-input",
+                       _("usa «choices» o «input», no los dos"))
+        for i, option in enumerate(state.choices or ()):
+            if len(option.label) > LABEL_MAX:
+                self.error(source, (*loc, "choices", i, "label"), "label-too-long",
+                           _("la opción «{label}» tiene {n} letras; un botón de Telegram admite "
+                             "{max}").format(label=option.label, n=len(option.label), max=LABEL_MAX))
+        self._check_action(source, name, state)
+        self._check_way_out(source, name, state)
+
+    def _check_action(self, source: FlowSource, name: str, state: State) -> None:
+        _ = self._
+        loc = ("states", name)
+        spec = REGISTRY.get(state.action) if state.action else None
+        if state.action and spec is None:
+            self.error(source, (*loc, "action"), "unknown-action",
+                       _("la acción «{action}» no existe").format(action=state.action)
+                       + _suggest(state.action, list(REGISTRY), _))
+        if state.await_ and not (state.action and state.on):
+            self.error(source, (*loc, "await"), "await-without-on",
+                       _("«await» necesita una acción («action») que pregunte y «on:» para cada "
+                         "respuesta"))
+        if state.on and not state.action:
+            self.error(source, (*loc, "on"), "on-without-action",
+                       _("«on» necesita una acción («action») que dé un resultado"))
+        if spec is not None:
+            for target in sorted(spec.goes_to):
+                if self.resolve(source.flow, target) is None:
+                    self.error(source, (*loc, "action"), "missing-target",
+                               _("la acción «{action}» lleva a «{target}», que no existe").format(
+                                   action=spec.name, target=target))
+            for outcome in state.on or {}:
+                if outcome not in spec.outcomes:
+                    self.error(source, (*loc, "on", outcome), "unknown-outcome",
+                               _("la acción «{action}» nunca da el resultado «{outcome}»; "
+                                 "da: {known}").format(action=spec.name, outcome=outcome,
+                                                       known=", ".join(sorted(spec.outcomes)) or "-"))
+        if state.choices_from and (spec is None or state.choices_from not in spec.provides):
+            self.error(source, (*loc, "choices_from"), "choices-from-unknown",
+                       _("«choices_from: {var}» necesita una acción en este estado que llene "
+                         "«{var}»").format(var=state.choices_from))
+        if (state.yes or state.no) and state.input_type != "yes_no":
+            self.error(source, (*loc, "yes" if state.yes else "no"), "yes-no-without-input",
+                       _("«yes» y «no» solo sirven con «input: {{type: yes_no}}»"))
+
+    def _check_way_out(self, source: FlowSource, name: str, state: State) -> None:
+        _ = self._
+        if state.end:
+            return
+        loc = ("states", name)
+        kind = state.input_type
+        if state.choices is not None and state.next is None:
+            for i, option in enumerate(state.choices):
+                if option.go is None:
+                    self.error(source, (*loc, "choices", i), "no-way-out",
+                               _("la opción «{label}» no dice a dónde ir: agrega «go:» o un «next:» "
+                                 "al estado").format(label=option.label))
+            return
+        if kind == "yes_no":
+            if state.next is None and not (state.yes and state.no):
+                self.error(source, loc, "no-way-out",
+                           _("el estado «{state}» necesita «yes:» y «no:», o «next:»").format(
+                               state=name))
+            return
+        if state.next is None and state.choices is None and not state.on:
+            self.error(source, loc, "no-way-out",
+                       _("el estado «{state}» no tiene salida: agrega «next:», opciones, "
+                         "o «end: true» si la conversación termina ahí").format(state=name))
+
+    def _check_reachable(self, source: FlowSource) -> None:
+        flow = source.flow
+        seen: set[Node] = set()
+        todo: list[Node] = [(flow.flow, flow.start)]
+        todo += [n for s in self.sources.values() for st in s.flow.states.values()
+                 for n in self.edges(s.flow, st) if n[0] == flow.flow and s.flow.flow != flow.flow]
+        while todo:
+            node = todo.pop()
+            if node in seen or node[1] not in flow.states:
+                continue
+            seen.add(node)
+            todo += [n for n in self.edges(flow, flow.states[node[1]]) if n[0] == flow.flow]
+        for name in flow.states:
+            if (flow.flow, name) not in seen:
+                self.error(source, ("states", name), "unreachable",
+                           self._("ningún camino lleva al estado «{state}»").format(state=name))
+
+    def _check_triggers(self) -> None:
+        owners: dict[tuple[str, str], str] = {}
+        for source in self.sources.values():
+            for lang, words in source.flow.triggers.items():
+                if lang not in LANGUAGES:
+                    self.error(source, ("triggers", lang), "unknown-language",
+                               self._("idioma desconocido «{lang}»; usa: {known}").format(
+                                   lang=lang, known=", ".join(LANGUAGES)))
+                for i, word in enumerate(words):
+                    key = (lang, normalize(word))
+                    owner = owners.setdefault(key, source.flow.flow)
+                    if owner != source.flow.flow:
+                        self.error(source, ("triggers", lang, i), "duplicate-trigger",
+                                   self._("la palabra «{word}» ya abre el flujo «{other}»").format(
+                                       word=word, other=owner))
+
+    def _check_placeholders(self) -> None:
+        """A `{name}` must be set by `save_as` or an action on some path leading to its state."""
+        known = self._vars_before_each_state()
+        for source in self.sources.values():
+            for name, state in source.flow.states.items():
+                node = (source.flow.flow, name)
+                available = known.get(node, set()) | _provided_by(state)
+                for loc, text in _texts_with_loc(state):
+                    if found := format_marker_in(text):
+                        self.error(source, ("states", name, *loc), "percent-sign",
+                                   self._("en «{seen}» las herramientas de traducción leen «{marker}» "
+                                          "como un marcador y `make i18n` falla: escribe «por ciento» "
+                                          "o «25% más»").format(seen=found[1], marker=found[0]))
+                    for var in PLACEHOLDER.findall(text):
+                        if var not in available:
+                            self.error(source, ("states", name, *loc), "unknown-placeholder",
+                                       self._("nadie guarda «{{{var}}}» antes de este estado: usa "
+                                              "«save_as: {var}» en un estado anterior").format(var=var))
+
+    def _vars_before_each_state(self) -> dict[Node, set[str]]:
+        """Forward data flow over all flows: the variables that may be set on entering a state."""
+        states = {(s.flow.flow, n): (s.flow, st) for s in self.sources.values()
+                  for n, st in s.flow.states.items()}
+        before: dict[Node, set[str]] = {node: set() for node in states}
+        changed = True
+        while changed:
+            changed = False
+            for node, (flow, state) in states.items():
+                after = before[node] | _provided_by(state) | ({state.save_as} if state.save_as else set())
+                for target in self.edges(flow, state):
+                    if target in before and not after <= before[target]:
+                        before[target] |= after
+                        changed = True
+        return before
+
+    def _target_names(self, flow: Flow) -> list[str]:
+        return list(flow.states) + list(self.sources)
+
+
+def _provided_by(state: State) -> set[str]:
+    spec = REGISTRY.get(state.action) if state.action else None
+    return set(spec.provides) if spec else set()
+
+
+def _named_targets(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for key in ("next", "yes", "no"):
+        value = getattr(state, key)
+        if value:
+            yield (key,), value
+    for i, option in enumerate(state.choices or ()):
+        if option.go:
+            yield ("choices", i, "go"), option.go
+    for outcome, target in (state.on or {}).items():
+        yield ("on", outcome), target
+
+
+def _texts_with_loc(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(state.say, list):
+        yield from ((("say", i), text) for i, text in enumerate(state.say))
+    elif state.say:
+        yield ("say",), state.say
+    if state.help:
+        yield ("help",), state.help
+    for i, option in enumerate(state.choices or ()):
+        yield ("choices", i, "label"), option.label
+
+
+def _suggest(word: str, candidates: Iterable[str], _: Translate) -> str:
+    guess = difflib.get_close_matches(word, list(candidates), n=1)
+    return _(" ¿Quisiste decir «{guess}»?").format(guess=guess[0]) if guess else ""
+
+
+def missing_translations(directory: Path, _: Translate) -> list[Problem]:
+    """A warning for each text of a flow or content file that a language has not translated."""
+    problems: list[Problem] = []
+    for lang in LANGUAGES[1:]:
+        po = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+        translated: set[str] = set()
+        if po.exists():
+            with po.open("rb") as handle:
+                catalog = read_po(handle)
+            translated = {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
+        for path in sorted(directory.rglob("*.yaml")):
+            for line, text in texts_of_file(path):
+                if text not in translated:
+                    problems.append(Problem(path, line, "missing-translation",
+                                            _("falta la traducción al idioma «{lang}» de: "
+                                              "«{text}»").format(lang=lang, text=_shorten(text)),
+                                            Severity.WARNING))
+    return problems
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,422 @@
+"""The pure conversation engine: `step(flows, session, event, now) -> Turn`. No I/O, ever.
+
+A step reads one message against the worker's session and decides everything: which state
+comes next, what to say, which records to write. The service stores the result; channels
+send the replies. Because it is pure, the simulator, the flow tests and the webhooks all run
+exactly the same conversation.
+
+Order of a step: unsupported messages are answered and change nothing; a session whose state
+vanished (a staff edit) restarts its flow; the last system menu is answered; global
+commands; the idle check (offer to resume); flow triggers; finally the current state's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.core import commands as msg
+from bot.core.actions import REGISTRY, ActionContext
+from bot.core.events import Event, EventKind
+from bot.core.flowfile import InputType, State, When
+from bot.core.flowset import MAIN_FLOW, FlowSet
+from bot.core.inputs import read_answer, read_choice, read_yes_no
+from bot.core.session import Position, Session
+from bot.core.turn import FORGET, Choice, Effect, Reply, Turn
+from bot.i18n import fill, language_from_hint, translate
+
+MAX_MISSES = 3
+THEN = "_then"  # variable: the flow a first message asked for, entered once the welcome is done
+REQUEST = "request"  # effect kind: a question for the service, answered by a RESULT event
+HANDOFF_PAUSE = timedelta(hours=24)  # the bot stays quiet this long unless staff release her
+PERSON_STATE = Position(flow=MAIN_FLOW, state="person")  # where "persona" leads, if it exists
+STILL_WORKS_WHILE_PAUSED = ("cmd:menu", "cmd:forget", "cmd:stop", "cmd:release")
+MAX_HOPS = 25  # states passed through in one step; the checker rules out loops of non-waiting states
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One option of a choice state: as shown, its button value, what is saved, where it goes."""
+
+    label: str
+    button: str
+    saved: str
+    go: str | None = None
+
+
+def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -> Turn:
+    """Apply one incoming message to a session (None for a worker never seen before)."""
+    if event.kind is EventKind.UNSUPPORTED:
+        lang = session.lang if session else language_from_hint(event.lang_hint)
+        return Turn(session, (Reply(translate(lang, msg.UNSUPPORTED)),))
+    if session is None:
+        start = flows.start_of(MAIN_FLOW)
+        session = Session(flow=start.flow, state=start.state, lang=language_from_hint(
+            event.lang_hint), started_at=now, updated_at=now)
+        run = _Run(flows, session, event, now)
+        wanted = flows.trigger_for(event.text, session.lang) if event.kind is EventKind.TEXT else None
+        if wanted and wanted != MAIN_FLOW:
+            run.vars[THEN] = wanted  # "taller" as a first message: go there after the welcome
+        run.enter(start)
+        return run.turn()
+    return _Run(flows, session, event, now).answer()
+
+
+@dataclass
+class _Run:
+    """The working state of one step; `turn()` freezes it into the result."""
+
+    flows: FlowSet
+    session: Session
+    event: Event
+    now: datetime
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    forget: bool = False
+
+    def __post_init__(self) -> None:
+        self.vars: dict[str, Any] = dict(self.session.vars)
+        self.s = self.session.model_copy(update={"opted_out": False, "offer": ()})
+
+    # -- the order of a step ------------------------------------------------------------
+    def answer(self) -> Turn:
+        state = self.flows.state(self.s.position)
+        if state is None:
+            return self._restart_after_edit()
+        value = self._value_from_offer() or self._value_from_event()
+        if self._paused(value):
+            self._forward_to_person()
+        elif value is not None:
+            self.dispatch(value)
+        elif self._idle_too_long(state):
+            self._offer_resume()
+        elif (flow := self._trigger(state)) is not None:
+            # Greeting again is not a wish to see the privacy notice again: go to the menu.
+            self.enter(self.flows.home if flow == MAIN_FLOW else self.flows.start_of(flow))
+        else:
+            self._answer_state(state)
+        return self.turn()
+
+    def turn(self) -> Turn:
+        if self.forget:
+            return Turn(None, tuple(self.replies), (*self.effects, Effect(FORGET)))
+        offer = next((tuple((c.label, c.value) for c in r.choices) for r in reversed(
+            self.replies) if r.choices and any(":" in c.value for c in r.choices)), ())
+        session = self.s.model_copy(update={"vars": self.vars, "updated_at": self.now,
+                                            "offer": offer})
+        return Turn(session, tuple(self.replies), tuple(self.effects))
+
+    # -- helpers for saying things ------------------------------------------------------
+    def t(self, message: str, **values: Any) -> str:
+        return fill(translate(self.s.lang, message), {**self.vars, **values})
+
+    def tell(self, message: str, choices: Sequence[Choice] = (), **values: Any) -> None:
+        self.replies.append(Reply(self.t(message, **values), tuple(choices)))
+
+    def menu(self, message: str, options: Sequence[tuple[str, str]]) -> None:
+        self.tell(message, [Choice(self.t(label), value) for label, value in options])
+
+    # -- system values: cmd:… and go:… ---------------------------------------------------
+    def _value_from_offer(self) -> str | None:
+        offer = self.session.offer
+        if not offer or self.event.kind not in (EventKind.TEXT, EventKind.CHOICE):
+            return None
+        if self.event.kind is EventKind.CHOICE and any(v == self.event.value for _, v in offer):
+            return self.event.value
+        index = read_choice(self.event.text, offer)
+        answer = read_yes_no(self.event.text) if index is None else None
+        if answer is not None:
+            wanted = ":yes" if answer else ":no"
+            index = next((i for i, (_, v) in enumerate(offer) if v.endswith(wanted)), None)
+        return offer[index][1] if index is not None else None
+
+    def _value_from_event(self) -> str | None:
+        if self.event.kind is EventKind.CHOICE and self.event.value and ":" in self.event.value:
+            return self.event.value
+        if self.event.kind is EventKind.TEXT:
+            return msg.command_in(self.event.text)
+        return None
+
+    def dispatch(self, value: str) -> None:
+        kind, _, arg = value.partition(":")
+        if kind == "go":
+            self._go(arg)
+        elif kind == "cmd":
+            self._command(arg)
+
+    def _go(self, spec: str) -> None:
+        """`go:TARGET` or `go:TARGET|name=value`: a button that jumps and may set one variable."""
+        target, _, assignment = spec.partition("|")
+        if not self.flows.knows(self.s.flow, target):
+            self.enter(self.flows.home)
+            return
+        name, _, value = assignment.partition("=")
+        if name:
+            self.vars[name] = value
+        self.enter(self.flows.resolve(self.s.flow, target))
+
+    def _command(self, arg: str) -> None:
+        name, _, detail = arg.partition(":")
+        if name == "menu":
+            self.s = self.s.model_copy(update={"resume": None})
+            self.enter(self.flows.home)
+        elif name == "help":
+            self.tell(msg.HELP)
+        elif name == "person":
+            self._person()
+        elif name == "release":
+            self.s = self.s.model_copy(update={"paused_until": None})
+            self.tell(msg.RELEASED)
+        elif name == "language":
+            self.menu(msg.LANGUAGE_ASK, [("Español", "cmd:lang:es"), ("English", "cmd:lang:en")])
+        elif name == "lang" and detail in ("es", "en"):
+            self.s = self.s.model_copy(update={"lang": detail})
+            self.tell(msg.LANGUAGE_SET)
+            self._prompt_again()
+        elif name == "stop":
+            self.s = self.s.model_copy(update={"opted_out": True})
+            self.tell(msg.STOP)
+        elif name == "forget":
+            self._forget(detail)
+        elif name == "resume" and self.s.resume is not None:
+            position = self.s.resume
+            self.s = self.s.model_copy(update={"resume": None, "flow": position.flow,
+                                               "state": position.state})
+            self._prompt_again()
+
+    def _person(self) -> None:
+        """Hand her to a person: through the main flow's `person` state when staff wrote one."""
+        if self.flows.state(PERSON_STATE) is not None:
+            self.vars["_from_flow"] = self.s.flow
+            self.enter(PERSON_STATE)
+            return
+        self.effects.append(Effect("handoff", {"flow": self.s.flow, "at": self.now.isoformat()}))
+        self.s = self.s.model_copy(update={"paused_until": self.now + HANDOFF_PAUSE})
+        self.tell(msg.PERSON)
+
+    def _paused(self, value: str | None) -> bool:
+        until = self.session.paused_until
+        if until is None or self.now >= until:
+            self.s = self.s.model_copy(update={"paused_until": None})
+            return False
+        if value is not None and value.startswith(STILL_WORKS_WHILE_PAUSED):
+            if value.startswith("cmd:menu"):
+                self.s = self.s.model_copy(update={"paused_until": None})
+            return False
+        return True
+
+    def _forward_to_person(self) -> None:
+        """While a person handles her, what she writes goes to them; the bot says nothing."""
+        if self.event.kind is EventKind.TEXT and self.event.text.strip():
+            self.effects.append(Effect("handoff_message", {"text": self.event.text[:1000],
+                                                           "at": self.now.isoformat()}))
+        elif self.event.kind is EventKind.LOCATION:
+            self.effects.append(Effect("handoff_message", {
+                "latitude": self.event.latitude, "longitude": self.event.longitude,
+                "at": self.now.isoformat()}))
+
+    def _forget(self, detail: str) -> None:
+        if detail == "yes":
+            self.forget = True
+            self.tell(msg.FORGET_DONE)
+        elif detail == "no":
+            self.tell(msg.FORGET_KEPT)
+        else:
+            self.menu(msg.FORGET_ASK, [(msg.FORGET_YES, "cmd:forget:yes"),
+                                       (msg.FORGET_NO, "cmd:forget:no")])
+
+    # -- idle, triggers, edits ------------------------------------------------------------
+    def _idle_too_long(self, state: State) -> bool:
+        limit = timedelta(minutes=self.flows.timeout_minutes(self.s.flow))
+        unfinished = self.s.flow != MAIN_FLOW and not state.end
+        return unfinished and self.now - self.session.updated_at > limit
+
+    def _offer_resume(self) -> None:
+        home = self.flows.home
+        self.s = self.s.model_copy(update={"resume": self.s.position, "flow": home.flow,
+                                           "state": home.state, "misses": 0})
+        self.menu(msg.RESUME_ASK, [(msg.RESUME_YES, "cmd:resume"), (msg.RESUME_NO, "cmd:menu")])
+
+    def _trigger(self, state: State) -> str | None:
+        if self.event.kind is not EventKind.TEXT or state.input_type is InputType.TEXT:
+            return None
+        return self.flows.trigger_for(self.event.text, self.s.lang)
+
+    def _restart_after_edit(self) -> Turn:
+        self.tell(msg.FLOW_CHANGED)
+        flow = self.s.flow if self.s.flow in self.flows.flows else MAIN_FLOW
+        self.enter(self.flows.start_of(flow))
+        return self.turn()
+
+    # -- answering the current state ------------------------------------------------------
+    def _answer_state(self, state: State) -> None:
+        if state.await_:
+            self._answer_await(state)
+            return
+        kind = state.input_type
+        if kind is None:  # an end state: the conversation is over, start afresh
+            if not self._fallback():
+                self.enter(self.flows.home)
+            return
+        options = self._options(state)
+        value, extra = self._read(state, kind, options)
+        if value is None:
+            if kind in (InputType.CHOICE, InputType.YES_NO) and self._fallback():
+                return
+            self._miss(state, kind, options)
+            return
+        self._save(state, value, extra)
+        self.s = self.s.model_copy(update={"misses": 0})
+        self.enter(self._next_after(state, kind, value, options))
+
+    def _answer_await(self, state: State) -> None:
+        """The service's answer routes by `on:`; anything else here means the answer was lost
+        (it never is in normal operation: the service answers before committing), so ask again."""
+        if self.event.kind is not EventKind.RESULT:
+            self.enter(self.s.position)
+            return
+        self.vars.update(self.event.data or {})
+        target = (state.on or {}).get(self.event.value or "") or state.next
+        self.enter(self.flows.resolve(self.s.flow, target) if target else self.flows.home)
+
+    def _read(self, state: State, kind: InputType,
+              options: list[_Option]) -> tuple[Any, dict[str, Any]]:
+        if kind is InputType.CHOICE:
+            shown = [(o.label, o.button) for o in options]
+            if self.event.kind is EventKind.CHOICE:
+                index = next((i for i, (_, v) in enumerate(shown) if v == self.event.value), None)
+            elif self.event.kind is EventKind.TEXT:
+                index = read_choice(self.event.text, shown)
+            else:
+                index = None
+            return (index, {}) if index is not None else (None, {})
+        answer = read_answer(kind, state.input, self._as_text_event(kind), self.now)
+        return (answer.value, answer.extra) if answer else (None, {})
+
+    def _as_text_event(self, kind: InputType) -> Event:
+        """A yes/no button press reads like typing its number."""
+        if self.event.kind is EventKind.CHOICE and kind is InputType.YES_NO:
+            return replace(self.event, kind=EventKind.TEXT, text=self.event.value or "")
+        return self.event
+
+    def _save(self, state: State, value: Any, extra: dict[str, Any]) -> None:
+        if state.save_as is None or (state.personal and not self.s.consent):
+            return
+        if state.input_type is InputType.CHOICE:
+            value = self._options(state)[value].saved
+        self.vars[state.save_as] = value
+        for suffix, item in extra.items():
+            self.vars[f"{state.save_as}_{suffix}"] = item
+
+    def _next_after(self, state: State, kind: InputType, value: Any,
+                    options: list[_Option]) -> Position:
+        target: str | None = state.next
+        if kind is InputType.CHOICE:
+            target = options[value].go or state.next
+        elif kind is InputType.YES_NO:
+            target = (state.yes if value else state.no) or state.next
+        if target is None:
+            return self.flows.home
+        return self.flows.resolve(self.s.flow, target) if self.flows.knows(self.s.flow, target) \
+            else self.flows.home
+
+    def _miss(self, state: State, kind: InputType,
+              options: list[_Option]) -> None:
+        misses = self.s.misses + 1
+        if misses >= MAX_MISSES:
+            self.s = self.s.model_copy(update={"misses": 0})
+            self.menu(msg.LOST, [(msg.TO_MENU, "cmd:menu"), (msg.TO_PERSON, "cmd:person")])
+            return
+        self.s = self.s.model_copy(update={"misses": misses})
+        self.tell(state.help or _reask_message(state, kind), self._buttons(state, options),
+                  max=state.input.max_length if state.input else 500)
+
+    def _fallback(self) -> bool:
+        """Free text that is not an answer: ask the pluggable fallback (the rights search)."""
+        if self.flows.fallback is None or self.event.kind is not EventKind.TEXT:
+            return False
+        found = self.flows.fallback(self.event.text, self.s.lang)
+        if not found:
+            return False
+        self.replies.extend(found)
+        return True
+
+    # -- entering states ------------------------------------------------------------------
+    def enter(self, position: Position) -> None:
+        """Walk from `position` through states that do not wait, until one waits or ends."""
+        for _ in range(MAX_HOPS):
+            if position == self.flows.home and THEN in self.vars:
+                position = self.flows.start_of(str(self.vars.pop(THEN)))
+            state = self.flows.state(position)
+            if state is None:
+                position = self.flows.home
+                continue
+            self.s = self.s.model_copy(update={"flow": position.flow, "state": position.state})
+            outcome = self._run_action(state)
+            self._say(state)
+            if state.input_type is not None or state.end or state.await_:
+                return
+            target = (state.on or {}).get(outcome or "") or state.next
+            position = self.flows.resolve(position.flow, target) if target else self.flows.home
+
+    def _run_action(self, state: State) -> str | None:
+        spec = REGISTRY.get(state.action or "")
+        if spec is None:
+            return None
+        result = spec.run(ActionContext(vars=dict(self.vars), lang=self.s.lang, now=self.now,
+                                        channel=self.event.channel, data=self.flows.data,
+                                        consent=self.s.consent))
+        for name, value in result.vars.items():
+            if value is None:
+                self.vars.pop(name, None)
+            else:
+                self.vars[name] = value
+        self.effects.extend(result.effects)
+        if result.consent is not None:
+            self.s = self.s.model_copy(update={"consent": result.consent})
+        if state.await_:
+            self.effects.append(Effect(REQUEST, {"name": state.await_, **(result.request or {})}))
+        if result.pause:
+            self.s = self.s.model_copy(update={"paused_until": self.now + HANDOFF_PAUSE})
+        self.replies.extend(Reply(text) for text in result.say)
+        return result.outcome
+
+    def _say(self, state: State) -> None:
+        texts = [self.t(text) for text in state.says]
+        buttons = self._buttons(state, self._options(state))
+        if buttons and not texts:
+            texts = [self.t(_reask_message(state, InputType.CHOICE))]
+        for i, text in enumerate(texts):
+            self.replies.append(Reply(text, tuple(buttons) if i == len(texts) - 1 else ()))
+
+    def _prompt_again(self) -> None:
+        """Say the current question again (after a language change or on resuming)."""
+        state = self.flows.state(self.s.position)
+        if state is not None and state.input_type is not None:
+            self._say(state)
+
+    def _options(self, state: State) -> list[_Option]:
+        """The options of a choice state, from the flow file or from an action's variable.
+
+        An action's options are dicts with `label` (already translated), `value` and an
+        optional `go` target; a target that no longer exists leads to the menu (see `_next_after`).
+        """
+        if state.choices is not None:
+            return [_Option(self.t(o.label), str(i + 1), o.value or o.label, o.go)
+                    for i, o in enumerate(state.choices)]
+        items = self.vars.get(state.choices_from or "") or []
+        return [_Option(str(item["label"]), str(i + 1), str(item["value"]), item.get("go"))
+                for i, item in enumerate(items)]
+
+    def _buttons(self, state: State, options: list[_Option]) -> list[Choice]:
+        if state.input_type is InputType.YES_NO:
+            return [Choice(self.t(msg.YES_LABEL), "1"), Choice(self.t(msg.NO_LABEL), "2")]
+        return [Choice(o.label, o.button) for o in options]
+
+
+def _reask_message(state: State, kind: InputType) -> str:
+    if kind is InputType.DATE and state.input and state.input.when is not When.ANY:
+        return msg.REASK[f"date_{state.input.when.value}"]
+    return msg.REASK[kind.value]

@@ -1,0 +1,97 @@
+"""`FlowSet`: the checked flows the engine runs, with their triggers and the data they draw on.
+
+`load_flowset(directory)` runs the checker and refuses a set with errors (`FlowError`), so the
+engine only ever sees flows whose targets, actions and placeholders are known to be sound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.checker import check_flow_files
+from bot.core.flowfile import Flow, State
+from bot.core.session import Position
+from bot.core.textnorm import normalize
+from bot.core.turn import Reply
+from bot.errors import FlowError
+from bot.problems import Problem, has_errors
+
+MAIN_FLOW = "main"
+MENU_STATE = "menu"
+DEFAULT_TIMEOUT_MINUTES = 120
+
+
+# Free text that is not an answer goes here: (text, lang) -> replies, or None for "no idea".
+# Choices in the replies become the session's offer; their values are `go:` or `cmd:` values.
+Fallback = Callable[[str, str], tuple[Reply, ...] | None]
+
+
+@dataclass(slots=True)
+class FlowSet:
+    flows: dict[str, Flow]
+    data: dict[str, Any] = field(default_factory=dict)
+    fallback: Fallback | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    triggers: dict[tuple[str, str], str] = field(default_factory=dict)
+    any_language: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.triggers = {
+            (lang, normalize(word)): flow.flow
+            for flow in self.flows.values()
+            for lang, words in flow.triggers.items()
+            for word in words
+        }
+        # A Spanish speaker may type an English trigger, and the other way round.
+        self.any_language = {word: flow for (_, word), flow in self.triggers.items()}
+
+    def state(self, position: Position) -> State | None:
+        flow = self.flows.get(position.flow)
+        return flow.states.get(position.state) if flow else None
+
+    def resolve(self, current_flow: str, target: str) -> Position:
+        """The position a checked target names (targets were validated at load time)."""
+        if "." in target:
+            flow, state = target.split(".", 1)
+            return Position(flow=flow, state=state)
+        if target in self.flows[current_flow].states:
+            return Position(flow=current_flow, state=target)
+        return self.start_of(target)
+
+    def knows(self, current_flow: str, target: str) -> bool:
+        """Whether a target computed at run time (by an action) names an existing state."""
+        flow, _, state = target.partition(".")
+        if state:
+            return self.state(Position(flow=flow, state=state)) is not None
+        return target in self.flows[current_flow].states or target in self.flows
+
+    def start_of(self, flow: str) -> Position:
+        return Position(flow=flow, state=self.flows[flow].start)
+
+    @property
+    def home(self) -> Position:
+        """Where a worker lands with "menu": the main flow's menu state, else its start."""
+        main = self.flows[MAIN_FLOW]
+        return Position(flow=MAIN_FLOW, state=MENU_STATE if MENU_STATE in main.states else main.start)
+
+    def trigger_for(self, text: str, lang: str) -> str | None:
+        key = normalize(text)
+        return self.triggers.get((lang, key)) or self.any_language.get(key)
+
+    def timeout_minutes(self, flow: str) -> int:
+        found = self.flows.get(flow)
+        return (found.timeout_minutes if found else None) or DEFAULT_TIMEOUT_MINUTES
+
+
+def load_flowset(directory: Path, data: Mapping[str, Any] | None = None) -> FlowSet:
+    """Check and load every flow in `directory`; raise `FlowError` if any has an error."""
+    report = check_flow_files(directory)
+    if has_errors(report.problems):
+        raise FlowError([p for p in report.problems if p.severity == "error"])
+    if MAIN_FLOW not in report.sources:
+        raise FlowError([f"{directory}: no flow named '{MAIN_FLOW}'"])
+    flows = {name: source.flow for name, source in report.sources.items()}
+    return FlowSet(flows=flows, data=dict(data or {}), warnings=report.problems)

@@ -1,0 +1,303 @@
+"""Rights content: loads `flows/topics/*.yaml` and checks it for staff, with file and line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Strict, ValidationError, field_validator
+from pydantic_core import ErrorDetails
+
+from bot.errors import FlowError
+from bot.i18n import LANGUAGES, format_marker_in
+from bot.paths import FLOWS_DIR
+from bot.problems import Problem, Severity
+from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
+
+TOPICS_DIR = FLOWS_DIR / "topics"
+TITLE_MAX = 30  # a button label on a phone
+ANSWER_MAX = 700  # one screen on a cheap phone
+MORE_MAX = 1500
+MENU_MAX = 10  # categories the rights menu can show on one screen
+CHECKED_MAX_AGE_DAYS = 365
+NEXT_LINKS = ("severance_calculator", "complaint", "find_center", "person", "workshops")
+
+Loc = tuple[str | int, ...]
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class TopicEntry(_Content):
+    """One topic as staff write it in a content file."""
+
+    id: str
+    title: str
+    answer: str
+    more: str = ""
+    next: list[str]
+    refs: list[str]
+    sources: list[str]
+    checked: Annotated[date, Strict()]
+    match: dict[str, list[str]]
+
+    @field_validator("more", mode="before")
+    @classmethod
+    def _empty_more(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("refs", "sources", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: object) -> object:
+        """`[LFT Art. 46-50, 518]`: YAML reads `518` as a number; a reference is text."""
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                    for v in value]
+        return value
+
+
+class Topic(TopicEntry):
+    """A topic as the bot uses it: the entry, its category and the line where it starts."""
+
+    category: str
+    line: int
+
+
+class Category(_Content):
+    """One content file: a rights-menu entry and its topics, in file order."""
+
+    category: str
+    title: str
+    order: int
+    topics: list[Topic]
+    path: Path
+
+
+class _CategoryHeader(_Content):
+    category: str
+    title: str
+    order: int
+    topics: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCatalog:
+    """All the rights content: `categories` in menu order, `topics` by id."""
+
+    categories: list[Category]
+    topics: dict[str, Topic]
+
+
+def load_topics(
+    directory: Path = TOPICS_DIR, *, spec_ids: set[str] | None = None, today: date | None = None
+) -> TopicCatalog:
+    """Read every content file; raise `FlowError` if `check_topics` finds any error."""
+    reader = _Reader(directory, spec_ids, today or date.today())
+    reader.run()
+    errors = [p for p in reader.problems if p.severity is Severity.ERROR]
+    if errors:
+        raise FlowError(errors)
+    categories = sorted(reader.categories, key=lambda c: (c.order, c.category))
+    return TopicCatalog(categories, {t.id: t for c in categories for t in c.topics})
+
+
+def check_topics(
+    directory: Path, spec_ids: set[str] | None = None, *, today: date | None = None
+) -> list[Problem]:
+    """Every problem in the content files; with `spec_ids`, also ids missing or unknown."""
+    reader = _Reader(directory, spec_ids, today or date.today())
+    reader.run()
+    return reader.problems
+
+
+def topic_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+@dataclass(slots=True)
+class _Reader:
+    directory: Path
+    spec_ids: set[str] | None
+    today: date
+    problems: list[Problem] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    seen_ids: dict[str, tuple[Path, int]] = field(default_factory=dict)
+    seen_categories: dict[str, Path] = field(default_factory=dict)
+    seen_orders: dict[int, Path] = field(default_factory=dict)
+
+    def run(self) -> None:
+        for path in topic_files(self.directory):
+            self._read_file(path)
+        if len(self.categories) > MENU_MAX:
+            self._add(self.directory, 0, "too-many-categories",
+                      f"hay {len(self.categories)} categorías y el menú muestra {MENU_MAX}: "
+                      "junta algunas en un mismo archivo")
+        if self.spec_ids is not None:
+            self._check_spec(self.spec_ids)
+
+    def _add(self, file: Path, line: int, code: str, message: str,
+             severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(file, line, code, message, severity))
+
+    def _at(self, doc: YamlDocument, loc: Loc, code: str, message: str,
+            severity: Severity = Severity.ERROR) -> None:
+        self._add(doc.path, doc.line_of(loc), code, message, severity)
+
+    def _read_file(self, path: Path) -> None:
+        try:
+            doc = read_yaml(path)
+        except YamlSyntaxError as error:
+            self._add(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")
+            return
+        if not isinstance(doc.data, dict):
+            self._add(path, 1, "not-a-topic-file", "un archivo de temas empieza con «category:», "
+                      "«title:», «order:» y «topics:»")
+            return
+        data = plain(doc.data)
+        header: _CategoryHeader | None = None
+        try:
+            header = _CategoryHeader.model_validate(data)
+        except ValidationError as error:
+            for detail in error.errors():
+                self._schema_problem(doc, (), detail, _CategoryHeader)
+        if header is not None:
+            self._check_header(doc, header)
+        raw_topics = data.get("topics")
+        if not isinstance(raw_topics, list):
+            return
+        name = header.category if header else str(data.get("category") or path.stem)
+        topics = [t for i, raw in enumerate(raw_topics) if (t := self._read_topic(doc, i, raw, name))]
+        if header is not None:
+            self.categories.append(Category(category=header.category, title=header.title,
+                                            order=header.order, topics=topics, path=path))
+
+    def _check_header(self, doc: YamlDocument, header: _CategoryHeader) -> None:
+        self._check_text(doc, ("title",), header.title, TITLE_MAX, "title")
+        if header.order < 1:
+            self._at(doc, ("order",), "invalid-value", "«order» es la posición en el menú: "
+                     "usa un número desde 1")
+        other = self.seen_categories.setdefault(header.category, doc.path)
+        if other != doc.path:
+            self._at(doc, ("category",), "duplicate-category",
+                     f"la categoría «{header.category}» ya está en {other}")
+        other = self.seen_orders.setdefault(header.order, doc.path)
+        if other != doc.path:
+            self._at(doc, ("order",), "duplicate-order",
+                     f"otra categoría ya tiene «order: {header.order}» ({other}); "
+                     "cada categoría necesita su propio lugar en el menú")
+        if header.category != doc.path.stem:
+            self._at(doc, ("category",), "category-file-name",
+                     f"la categoría «{header.category}» está en el archivo «{doc.path.name}»; "
+                     f"llama al archivo «{header.category}.yaml» para encontrarla fácil",
+                     Severity.WARNING)
+
+    def _read_topic(self, doc: YamlDocument, index: int, raw: Any, category: str) -> Topic | None:
+        loc: Loc = ("topics", index)
+        line = doc.line_of(loc)
+        topic_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(topic_id, str) and topic_id.strip():
+            topic_id = topic_id.strip()
+            where = self.seen_ids.setdefault(topic_id, (doc.path, line))
+            if where != (doc.path, line):
+                self._at(doc, (*loc, "id"), "duplicate-id",
+                         f"el tema «{topic_id}» ya está en {where[0]}:{where[1]}")
+                return None
+        try:
+            entry = TopicEntry.model_validate(raw)
+        except ValidationError as error:
+            for detail in error.errors():
+                self._schema_problem(doc, loc, detail, TopicEntry)
+            return None
+        if self._check_entry(doc, loc, entry):
+            return Topic(**entry.model_dump(), category=category, line=line)
+        return None
+
+    def _check_entry(self, doc: YamlDocument, loc: Loc, entry: TopicEntry) -> bool:
+        """Checks that need a valid entry; True when it has no errors."""
+        before = sum(p.severity is Severity.ERROR for p in self.problems)
+        self._check_text(doc, (*loc, "title"), entry.title, TITLE_MAX, "title")
+        self._check_text(doc, (*loc, "answer"), entry.answer, ANSWER_MAX, "answer")
+        if entry.more:
+            self._check_text(doc, (*loc, "more"), entry.more, MORE_MAX, "more")
+        for i, link in enumerate(entry.next):
+            if link not in NEXT_LINKS:
+                self._at(doc, (*loc, "next", i), "unknown-next",
+                         f"«{link}» no es un enlace conocido.{_suggest(link, NEXT_LINKS)} "
+                         f"Usa: {', '.join(NEXT_LINKS)}")
+        for lang in entry.match:
+            if lang not in LANGUAGES:
+                self._at(doc, (*loc, "match", lang), "unknown-language",
+                         f"idioma desconocido «{lang}» en «match»; usa: {', '.join(LANGUAGES)}")
+        age = (self.today - entry.checked).days
+        if age > CHECKED_MAX_AGE_DAYS:
+            self._at(doc, (*loc, "checked"), "stale-checked",
+                     f"las cifras de «{entry.id}» se revisaron el {entry.checked.isoformat()}, "
+                     "hace más de un año: revísalas con los datos legales vigentes y "
+                     "actualiza «checked»", Severity.WARNING)
+        return sum(p.severity is Severity.ERROR for p in self.problems) == before
+
+    def _check_text(self, doc: YamlDocument, loc: Loc, text: str, limit: int, key: str) -> None:
+        if not text:
+            self._at(doc, loc, "empty-text", f"«{key}» está vacío")
+        elif len(text) > limit:
+            hint = {"title": " (es el texto de un botón)",
+                    "answer": "; acórtala o pasa una parte a «more»"}.get(key, "")
+            self._at(doc, loc, f"{key}-too-long",
+                     f"«{key}» tiene {len(text)} caracteres; el máximo es {limit}{hint}")
+        if found := format_marker_in(text):
+            marker, seen = found
+            self._at(doc, loc, "percent-sign",
+                     f"en «{seen}» las herramientas de traducción leen «{marker}» como "
+                     "un marcador y `make i18n` falla: escribe «por ciento», o pon después del "
+                     "«%» una palabra como «más» (por ejemplo «25% más»)")
+
+    def _check_spec(self, spec_ids: set[str]) -> None:
+        for topic_id, (path, line) in self.seen_ids.items():
+            if topic_id not in spec_ids:
+                self._add(path, line, "unknown-id",
+                          f"el tema «{topic_id}» no está en la lista de temas (topics.yaml)."
+                          f"{_suggest(topic_id, spec_ids)}")
+        for topic_id in sorted(spec_ids - self.seen_ids.keys()):
+            self._add(self.directory, 0, "missing-topic",
+                      f"el tema «{topic_id}» no tiene contenido en ningún archivo")
+
+    def _schema_problem(self, doc: YamlDocument, prefix: Loc, error: ErrorDetails,
+                        model: type[BaseModel]) -> None:
+        loc: Loc = (*prefix, *error["loc"])
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        kind = error["type"]
+        if kind == "extra_forbidden" and len(error["loc"]) == 1:
+            allowed = list(model.model_fields)
+            self._at(doc, loc, "unknown-key",
+                     f"clave desconocida «{key}».{_suggest(key, allowed)} "
+                     f"Claves válidas aquí: {', '.join(allowed)}")
+        elif kind == "missing":
+            self._at(doc, loc, "missing-key", f"falta la clave «{key}»")
+        else:
+            where = ".".join(str(p) for p in error["loc"])
+            place = f" en «{where}»" if where else ""
+            self._at(doc, loc, "invalid-value",
+                     f"valor no válido{place}: {_explain(kind, error['msg'])}")
+
+
+def _explain(kind: str, default: str) -> str:
+    if kind.startswith("date"):
+        return "escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24"
+    if kind.startswith("int"):
+        return "debe ser un número entero"
+    return {
+        "string_type": "debe ser un texto",
+        "list_type": "debe ser una lista, por ejemplo [uno, dos]",
+        "dict_type": "debe tener un idioma por línea con su lista, por ejemplo «es: [uno, dos]»",
+        "model_type": "cada tema va en líneas con «id:», «title:», «answer:»…",
+    }.get(kind, default)
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    guess = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" ¿Quisiste decir «{guess[0]}»?" if guess else ""

@@ -1,0 +1,136 @@
+"""The daily minimum wage by year and zone, read from the staff-edited `flows/data/minimum_wages.yaml`.
+
+The severance calculator needs it for the cap on the seniority premium's daily base
+(LFT Art. 162 fr. II with Art. 485-486: at most twice the minimum wage of the zone).
+Staff add a year when CONASAMI publishes it; `minimum_wage_problems` gives `labor-bot
+flows check` the file's errors as `file:line` problems, and `load_minimum_wages` raises
+`InputError` with the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.errors import InputError
+from bot.paths import DATA_DIR
+from bot.problems import Problem, Severity
+from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
+
+MINIMUM_WAGES_FILE = DATA_DIR / "minimum_wages.yaml"
+
+# Far above any real figure (2026: 440.87): catches a monthly amount or a typo.
+_Wage = Annotated[Decimal, Field(gt=0, lt=10_000, decimal_places=2)]
+_Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class Zone(StrEnum):
+    """Minimum-wage zones: the Zona Libre de la Frontera Norte (`border`) and the rest (`general`)."""
+
+    GENERAL = "general"
+    BORDER = "border"
+
+
+class YearWages(BaseModel):
+    """One year's daily minimum wages, with where they came from and when staff checked them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    general: _Wage
+    border: _Wage
+    source: str = Field(min_length=3)
+    checked: date
+
+
+class _WageFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    years: dict[_Year, YearWages] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class MinimumWageTable:
+    """The loaded table; `daily(year, zone)` is the lookup the calculators use."""
+
+    years: Mapping[int, YearWages]
+    path: Path = MINIMUM_WAGES_FILE
+
+    def has_year(self, year: int) -> bool:
+        return year in self.years
+
+    def daily(self, year: int, zone: Zone) -> Decimal:
+        """The daily minimum wage in MXN; `InputError` naming the file when the year is missing."""
+        wages = self.years.get(year)
+        if wages is None:
+            raise InputError(f"{self.path.name} no tiene el salario mínimo de {year} "
+                             f"(años disponibles: {self.years_text()}); agrégalo con su fuente "
+                             "y corre `labor-bot flows check`.")
+        return wages.border if zone is Zone.BORDER else wages.general
+
+    def years_text(self) -> str:
+        return ", ".join(str(year) for year in sorted(self.years)) or "ninguno"
+
+
+def load_minimum_wages(path: Path = MINIMUM_WAGES_FILE) -> MinimumWageTable:
+    """Read and validate the table; `InputError` with `file:line: …` for the first error."""
+    table, problems = _read(path, date.today())
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if table is None or errors:
+        raise InputError(errors[0].render())
+    return MinimumWageTable(table.years, path)
+
+
+@lru_cache(maxsize=1)
+def default_minimum_wages() -> MinimumWageTable:
+    """The table shipped in flows/data, read once per process."""
+    return load_minimum_wages()
+
+
+def minimum_wage_problems(path: Path = MINIMUM_WAGES_FILE, today: date | None = None) -> list[Problem]:
+    """Errors of the file, and a warning when the current year is missing (CONASAMI is late or staff are)."""
+    return _read(path, today or date.today())[1]
+
+
+def _read(path: Path, today: date) -> tuple[_WageFile | None, list[Problem]]:
+    try:
+        doc = read_yaml(path)
+    except FileNotFoundError:
+        return None, [Problem(path, 1, "minimum-wage-missing-file", "falta el archivo de salarios mínimos")]
+    except YamlSyntaxError as error:
+        return None, [Problem(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")]
+    try:
+        table = _WageFile.model_validate(plain(doc.data))
+    except ValidationError as error:
+        return None, [_problem_of(doc, detail) for detail in error.errors()]
+    return table, _sanity_problems(doc, table, today)
+
+
+def _problem_of(doc: YamlDocument, detail: ErrorDetails) -> Problem:
+    # `plain` turned the year keys into text; the YAML node is keyed by the number.
+    loc = tuple(int(part) if isinstance(part, str) and part.isdigit() else part for part in detail["loc"])
+    where = ".".join(str(part) for part in loc) or "(archivo)"
+    return Problem(doc.path, doc.line_of(loc), "minimum-wage-invalid",
+                   f"valor no válido en {where}: {detail['msg']}")
+
+
+def _sanity_problems(doc: YamlDocument, table: _WageFile, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    for year, wages in table.years.items():
+        if wages.border < wages.general:
+            problems.append(Problem(doc.path, doc.line_of(("years", year, "border")), "minimum-wage-zones",
+                                    f"{year}: el salario de la frontera ({wages.border}) es menor que "
+                                    f"el general ({wages.general}); ¿están invertidos?"))
+    if today.year not in table.years:
+        problems.append(Problem(doc.path, doc.line_of(("years",)), "minimum-wage-current-year",
+                                f"falta el salario mínimo de {today.year}: el cálculo de la prima de "
+                                "antigüedad fallará para salidas de este año", Severity.WARNING))
+    return problems

@@ -1,0 +1,1 @@
+"""Women's negotiation workshops: the staff-kept table, seats and waitlist, reminders."""

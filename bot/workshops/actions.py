@@ -1,0 +1,216 @@
+"""Actions of the workshops flow, and the resolvers that answer its seat requests.
+
+The actions are pure: they read the loaded `WorkshopTable` (`ctx.data["workshops"]`) and
+`ctx.now`. Taking a seat, cancelling and listing her sign-ups are requests of `await:`
+states, answered by `workshop_resolvers(seats)` before the service's one commit. Personal
+answers (name, workplace…) never go to the seat keeper: `workshops.record` writes them as a
+`signup` record, which "delete my data" blanks with her other records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.core.actions import ActionContext, ActionResult, action
+from bot.core.inputs import read_yes_no
+from bot.core.turn import Effect
+from bot.i18n import N_, translate
+from bot.store.base import UserKey
+from bot.workshops.seats import Person, Seats, Terms
+from bot.workshops.table import DATA_KEY, Workshop, WorkshopTable, short_day, when_text
+
+if TYPE_CHECKING:
+    from bot.service import Resolver
+
+PERSONAL = ("ws_name", "ws_workplace", "ws_industry", "ws_childcare_needed", "ws_access")
+DESCRIBED = ("ws_title", "ws_description", "ws_when", "ws_place", "ws_place_full", "ws_childcare")
+LABEL_MAX = 40  # a longer button label is cut off on a phone's Telegram keyboard
+MY_WORKSHOPS = N_("Mis inscripciones")
+MAIN_MENU = N_("Menú principal")
+
+
+def _table(ctx: ActionContext) -> WorkshopTable:
+    table = ctx.data.get(DATA_KEY)
+    return table if isinstance(table, WorkshopTable) else WorkshopTable({})
+
+
+def _picked(ctx: ActionContext) -> Workshop | None:
+    return _table(ctx).get(ctx.vars.get("workshop_id"))
+
+
+def _label(ws: Workshop, lang: str) -> str:
+    label = f"{short_day(ws, lang)} · {translate(lang, ws.title)}"
+    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
+
+
+def describe(ws: Workshop, lang: str, now: datetime) -> dict[str, str]:
+    """The `ws_*` texts the flow shows, in her language and the workshop's time zone."""
+    def _(text: str) -> str:
+        return translate(lang, text)
+
+    place = ws.place or _(N_("En línea, por videollamada"))
+    return {
+        "ws_title": _(ws.title),
+        "ws_description": _(ws.description),
+        "ws_when": when_text(ws, lang, now),
+        "ws_place": place if ws.place else _(N_("En línea (te doy el enlace al inscribirte)")),
+        "ws_place_full": place if ws.place else f"{place}: {ws.online_url}",
+        "ws_childcare": _(N_("Hay cuidado de niñas y niños.") if ws.childcare
+                          else N_("No hay cuidado de niñas y niños.")),
+    }
+
+
+def _terms(ws: Workshop | None, ctx: ActionContext) -> dict[str, Any]:
+    """The request parameters every seat script needs; a removed workshop gives no seats."""
+    return {"workshop": ws.id if ws else str(ctx.vars.get("workshop_id", "")),
+            "capacity": ws.capacity if ws else 0,
+            "starts": int(ws.starts_at.timestamp()) if ws else 0,
+            "now": int(ctx.now.timestamp())}
+
+
+@action("workshops.any_upcoming", outcomes=("some", "none"))
+def any_upcoming(ctx: ActionContext) -> ActionResult:
+    """Whether any workshop still takes sign-ups."""
+    return ActionResult(outcome="some" if _table(ctx).upcoming(ctx.now) else "none")
+
+
+@action("workshops.upcoming", provides=("workshop_options",), goes_to=("workshops.mine", "main.menu"))
+def upcoming(ctx: ActionContext) -> ActionResult:
+    """The workshops still taking sign-ups as options, then "my sign-ups" and the menu."""
+    options: list[dict[str, Any]] = [{"label": _label(w, ctx.lang), "value": w.id}
+                                      for w in _table(ctx).upcoming(ctx.now)]
+    options += [{"label": translate(ctx.lang, MY_WORKSHOPS), "value": "mine", "go": "mine"},
+                {"label": translate(ctx.lang, MAIN_MENU), "value": "menu", "go": "main.menu"}]
+    return ActionResult(vars={"workshop_options": options})
+
+
+@action("workshops.check", provides=DESCRIBED, outcomes=("open", "closed", "past", "removed"))
+def check(ctx: ActionContext) -> ActionResult:
+    """Describe the chosen workshop, and say whether she can still sign up."""
+    ws = _picked(ctx)
+    if ws is None:
+        return ActionResult(outcome="removed")
+    outcome = "open" if ws.open_at(ctx.now) else "past" if ctx.now >= ws.ends_at else "closed"
+    return ActionResult(vars=describe(ws, ctx.lang, ctx.now), outcome=outcome)
+
+
+@action("workshops.availability", provides=("seats_left", "waiting", "code", "place"),
+        outcomes=("open", "full", "already", "already_waiting"))
+def availability(ctx: ActionContext) -> ActionResult:
+    """Ask how many seats are left, and whether she already holds a place."""
+    return ActionResult(request=_terms(_picked(ctx), ctx))
+
+
+@action("workshops.new_attempt", provides=("ws_nonce", *PERSONAL))
+def new_attempt(ctx: ActionContext) -> ActionResult:
+    """Start a sign-up or a cancellation: a fresh id for it, and no answers left from before."""
+    return ActionResult(vars={"ws_nonce": ctx.now.isoformat(), **dict.fromkeys(PERSONAL, "")})
+
+
+@action("workshops.childcare_offered", outcomes=("offered", "not_offered"))
+def childcare_offered(ctx: ActionContext) -> ActionResult:
+    ws = _picked(ctx)
+    return ActionResult(outcome="offered" if ws and ws.childcare else "not_offered")
+
+
+@action("workshops.take_seat", provides=("code", "place"),
+        outcomes=("confirmed", "waitlisted", "already"))
+def take_seat(ctx: ActionContext) -> ActionResult:
+    """Ask for a seat, or a waitlist place when it is full."""
+    return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", "")),
+                                 "lang": ctx.lang, "discreet": ctx.vars.get("ws_discreet") == "yes"})
+
+
+@action("workshops.record")
+def record(ctx: ActionContext) -> ActionResult:
+    """The sign-up record staff export: her answers only if she consented (else none were kept)."""
+    answers = {name[3:]: value for name in PERSONAL
+               if (value := _kept(ctx.vars.get(name))) is not None}
+    data = {"workshop": str(ctx.vars.get("workshop_id")), "code": ctx.vars.get("code"),
+            "waitlisted": bool(ctx.vars.get("place")), "lang": ctx.lang,
+            "discreet": ctx.vars.get("ws_discreet") == "yes", "at": ctx.now.isoformat(), **answers}
+    return ActionResult(effects=(Effect("signup", data),))
+
+
+def _kept(value: Any) -> Any:
+    """An answer worth keeping: not empty, and not a "no" to an optional question."""
+    if value is None or value == "" or value == "sin_dato":
+        return None
+    if isinstance(value, str) and read_yes_no(value) is False:
+        return None
+    return value
+
+
+@action("workshops.request_mine", provides=("my_signups",), outcomes=("some", "none"))
+def request_mine(ctx: ActionContext) -> ActionResult:
+    """Ask for her places in the workshops that are not over."""
+    return ActionResult(request={"workshops": [w.id for w in _table(ctx).current(ctx.now)]})
+
+
+@action("workshops.signup_options", provides=("signup_options",), goes_to=("main.menu",))
+def signup_options(ctx: ActionContext) -> ActionResult:
+    table = _table(ctx)
+    options: list[dict[str, Any]] = [
+        {"label": _label(ws, ctx.lang), "value": ws.id}
+        for place in ctx.vars.get("my_signups") or () if (ws := table.get(place["workshop"]))]
+    options.append({"label": translate(ctx.lang, MAIN_MENU), "value": "menu", "go": "main.menu"})
+    return ActionResult(vars={"signup_options": options})
+
+
+@action("workshops.signup_detail", provides=(*DESCRIBED, "code", "place"),
+        outcomes=("confirmed", "waiting", "removed"))
+def signup_detail(ctx: ActionContext) -> ActionResult:
+    ws = _picked(ctx)
+    held = next((p for p in ctx.vars.get("my_signups") or () if ws and p["workshop"] == ws.id), None)
+    if ws is None or held is None:
+        return ActionResult(outcome="removed")
+    return ActionResult(vars={**describe(ws, ctx.lang, ctx.now), "code": held["code"],
+                              "place": held["place"]}, outcome=str(held["status"]))
+
+
+@action("workshops.cancel_seat", outcomes=("cancelled", "none"))
+def cancel_seat(ctx: ActionContext) -> ActionResult:
+    """Ask to give her place back; the first on the waitlist gets it."""
+    return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", ""))})
+
+
+def _terms_of(params: Mapping[str, Any]) -> Terms:
+    return Terms(str(params["workshop"]), int(params["capacity"]), int(params["starts"]), int(params["now"]))
+
+
+def workshop_resolvers(seats: Seats) -> dict[str, Resolver]:
+    """The answers to the flow's requests, for `BotService(..., resolvers=...)`."""
+
+    async def availability(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        outcome, left, waiting, held = await seats.availability(key.tag, _terms_of(params))
+        found = {"code": held.code, "place": held.place} if held else {}
+        return outcome, {"seats_left": left, "waiting": waiting, **found}
+
+    async def seat(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        person = Person("", str(params["nonce"]), str(params["lang"]), bool(params["discreet"]))
+        outcome, held = await seats.take(key.tag, _terms_of(params), person)
+        return outcome, {"code": held.code, "place": held.place}
+
+    async def cancel(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        return await seats.cancel(key.tag, _terms_of(params), str(params["nonce"])), {}
+
+    async def my_signups(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        held = await seats.places(key.tag, [str(w) for w in params["workshops"]])
+        found = [{"workshop": p.workshop, "code": p.code, "status": p.status, "place": p.place}
+                 for p in held]
+        return ("some" if found else "none"), {"my_signups": found}
+
+    return {"availability": availability, "seat": seat, "cancel": cancel, "my_signups": my_signups}
+
+
+async def forget_places(seats: Seats, key: UserKey, table: WorkshopTable, now: datetime) -> int:
+    """Give back every place she holds (the waitlist moves up), for "delete my data": her
+    answers are already gone with her records, and this removes her chat id from the seats."""
+    released = 0
+    for ws in table.current(now):
+        terms = _terms_of({"workshop": ws.id, "capacity": ws.capacity,
+                           "starts": int(ws.starts_at.timestamp()), "now": int(now.timestamp())})
+        released += await seats.cancel(key.tag, terms, f"forget:{now.isoformat()}") == "cancelled"
+    return released
