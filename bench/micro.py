@@ -37,7 +37,7 @@ def engine(seconds: float) -> dict[str, Any]:
     from bot.core.events import Event, EventKind
     from bot.service import BotService
     from bot.store.memory import MemorySessionStore
-    from bot.workshops.actions import workshop_resolvers
+    from bot.workshops.resolvers import workshop_resolvers
     from bot.workshops.seats import MemorySeats
 
     flows = load_assets()

@@ -17,7 +17,7 @@ from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Reply, Turn
 from bot.outbox import Outbox, OutboxEntry
 from bot.store.base import UserKey
-from bot.workshops.actions import forget_places
+from bot.workshops.resolvers import forget_places
 from bot.workshops.seats import Seats
 from bot.workshops.table import DATA_KEY, WorkshopTable
 

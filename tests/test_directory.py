@@ -98,9 +98,10 @@ def test_production_never_offers_example_entries() -> None:
     assert development.default_center == "ejemplo_cdmx" and production.default_center is None
 
 
-def test_production_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_does_not_decide_what_a_loader_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production is the caller's word (the settings), never read from the environment here."""
     monkeypatch.setenv("LABOR_BOT_ENV", "production")
-    assert not any(c.example for c in load_directory().centers)
+    assert any(c.example for c in load_directory().centers)
 
 
 def test_the_data_for_the_flow_set_and_a_folder_with_only_some_files(tmp_path: Path) -> None:

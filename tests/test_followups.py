@@ -14,7 +14,7 @@ from bot.core.turn import FORGET, Effect, Turn
 from bot.followups import Followups
 from bot.outbox import Outbox, OutboxEntry
 from bot.store.base import UserKey
-from bot.workshops.actions import _terms_of
+from bot.workshops.resolvers import terms_of
 from bot.workshops.seats import MemorySeats, Person
 from bot.workshops.table import DATA_KEY
 
@@ -60,7 +60,7 @@ async def test_deleting_her_data_gives_back_her_workshop_places() -> None:
     table = flows.data[DATA_KEY]
     workshop = table.current(datetime.now(UTC))[0]
     now = datetime.now(UTC)
-    terms = _terms_of({"workshop": workshop.id, "capacity": workshop.capacity,
+    terms = terms_of({"workshop": workshop.id, "capacity": workshop.capacity,
                        "starts": int(workshop.starts_at.timestamp()), "now": int(now.timestamp())})
     seats = MemorySeats()
     await seats.take(KEY.tag, terms, Person("", "n1", "es", False))

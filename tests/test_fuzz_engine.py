@@ -30,7 +30,7 @@ from bot.render import TELEGRAM_LIMIT, WHATSAPP_LIMIT, render_telegram, render_w
 from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
-from bot.workshops.actions import workshop_resolvers
+from bot.workshops.resolvers import workshop_resolvers
 from bot.workshops.seats import MemorySeats
 
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)

@@ -148,7 +148,7 @@ async def _outbox_depth(url: str) -> int:
 
 def test_staff_list_and_release_a_worker(flows: FlowSet, clean_redis: str,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "load_assets", lambda: flows)
+    monkeypatch.setattr(cli, "load_assets", lambda **_: flows)
     asyncio.run(_ask_for_a_person(flows, clean_redis))
     runner, env = CliRunner(), {"REDIS_URL": clean_redis}
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-import bot.workshops.actions as workshop_actions
+import bot.workshops.resolvers as workshop_resolvers_module
 from bot.core.engine import REQUEST, step
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet, load_flowset
@@ -182,7 +182,7 @@ class World:
 
     def __post_init__(self) -> None:
         self.service = BotService(self.flows, self.store, clock=lambda: self.clock[0],
-                                  resolvers=workshop_actions.workshop_resolvers(self.seats))
+                                  resolvers=workshop_resolvers_module.workshop_resolvers(self.seats))
 
     def chat(self, user: str) -> Chat:
         return Chat(self.service, user, self.clock)
@@ -309,7 +309,7 @@ async def test_forgetting_her_can_also_give_back_her_places(world: World) -> Non
     await sign_up(world.chat("eva"))
     table = world.flows.data["workshops"]
     key = UserKey("telegram", "ana")
-    assert await workshop_actions.forget_places(world.seats, key, table, world.clock[0]) == 1
+    assert await workshop_resolvers_module.forget_places(world.seats, key, table, world.clock[0]) == 1
     assert await world.seats.places(key.tag, ["cdmx"]) == []
     assert [p.status for p in await world.seats.places("{telegram:eva}", ["cdmx"])] == ["confirmed"]
 
@@ -322,7 +322,7 @@ async def test_a_hundred_workers_through_several_services_get_twenty_seats(tmp_p
     for _ in range(4):  # as four server processes sharing one Redis
         client = Redis.from_url(clean_redis)
         store = RedisSessionStore.from_url(clean_redis)
-        resolvers = workshop_actions.workshop_resolvers(RedisSeats(client))
+        resolvers = workshop_resolvers_module.workshop_resolvers(RedisSeats(client))
         processes.append((client, store, BotService(flows, store, lambda: clock[0], resolvers)))
     try:
         chats = [Chat(processes[i % 4][2], f"w{i}", clock) for i in range(100)]

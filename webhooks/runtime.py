@@ -29,7 +29,7 @@ from bot.service import BotService
 from bot.settings import make_store
 from bot.store.base import SessionStore
 from bot.store.redis import is_cluster_url, redis_from_url
-from bot.workshops.actions import workshop_resolvers
+from bot.workshops.resolvers import workshop_resolvers
 from bot.workshops.seats import MemorySeats, RedisSeats
 from webhooks.health import Metrics
 from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
@@ -136,7 +136,7 @@ async def open_runtime(
 
     Raises `FlowError` for flows with errors and `InputError` for a rejected bot token.
     """
-    flows = load_assets(settings.flows_dir)
+    flows = load_assets(settings.flows_dir, production=settings.core.env == "production")
     store = store if store is not None else make_store(settings.core)
     redis = redis_client(settings.core.redis_url) if settings.core.redis_url else None
     seats = RedisSeats(redis) if redis is not None else MemorySeats()

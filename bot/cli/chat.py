@@ -13,7 +13,7 @@ from bot.followups import Followups
 from bot.service import BotService
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore
-from bot.workshops.actions import workshop_resolvers
+from bot.workshops.resolvers import workshop_resolvers
 from bot.workshops.seats import MemorySeats
 
 

@@ -134,7 +134,7 @@ def release(worker: str = typer.Argument(..., help="The worker as `handoff list`
     settings = _settings()
     key = worker_key(worker)
     with exit_on_flow_error():
-        flows = load_assets()
+        flows = load_assets(production=settings.env == "production")
 
     async def run() -> tuple[Reply, ...] | None:
         store = make_store(settings)

@@ -56,7 +56,7 @@ def serve(
                      "comparte con los demás."), err=True)
         raise typer.Exit(2)
     with exit_on_flow_error():
-        flows = load_assets(settings.flows_dir)
+        flows = load_assets(settings.flows_dir, production=settings.core.env == "production")
 
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     address = f"[{shown}]" if ":" in shown else shown

@@ -15,7 +15,6 @@ their `file:line` problems. In production the bot never offers `example: true` e
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -227,17 +226,13 @@ def staff_notice(kind: str, record: Mapping[str, object], directory: Directory) 
 
 # -- loading ----------------------------------------------------------------------------------
 
-def production_from_env() -> bool:
-    return os.environ.get("LABOR_BOT_ENV", "").strip().lower() == "production"
-
-
-def load_directory(path: Path = DIRECTORY_FILE, production: bool | None = None,
+def load_directory(path: Path = DIRECTORY_FILE, production: bool = False,
                    states: StateTable | None = None) -> Directory:
     """The checked directory; examples left out in production. `InputError` on an error."""
     directory, problems = _read_directory(path, states or default_states())
     _raise_on_errors(problems)
     assert directory is not None
-    keep_examples = not (production_from_env() if production is None else production)
+    keep_examples = not production
     centers = tuple(c for c in directory.centers if keep_examples or not c.example)
     default = directory.default_center if any(c.id == directory.default_center for c in centers) else None
     return Directory(centers, default)
@@ -302,7 +297,7 @@ def data_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
     return problems
 
 
-def load_place_data(data_dir: Path = DATA_DIR, production: bool | None = None) -> dict[str, object]:
+def load_place_data(data_dir: Path = DATA_DIR, production: bool = False) -> dict[str, object]:
     """The `FlowSet.data` entries the complaint, centers and person actions read.
 
     Keys: `states`, `directory`, `public_systems`, `contacts`, for the files that exist (the

@@ -1,28 +1,22 @@
-"""Actions of the workshops flow, and the resolvers that answer its seat requests.
+"""Actions of the workshops flow: pure, they read the workshop table and the clock.
 
 The actions are pure: they read the loaded `WorkshopTable` (`ctx.data["workshops"]`) and
 `ctx.now`. Taking a seat, cancelling and listing her sign-ups are requests of `await:`
-states, answered by `workshop_resolvers(seats)` before the service's one commit. Personal
+states, answered by the resolvers in `bot.workshops.resolvers` before the service's one commit. Personal
 answers (name, workplace…) never go to the seat keeper: `workshops.record` writes them as a
 `signup` record, which "delete my data" blanks with her other records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.core.actions import ActionContext, ActionResult, action
 from bot.core.inputs import read_yes_no
 from bot.core.turn import Effect
 from bot.i18n import N_, translate
-from bot.store.base import UserKey
-from bot.workshops.seats import Person, Seats, Terms
 from bot.workshops.table import DATA_KEY, Workshop, WorkshopTable, short_day, when_text
-
-if TYPE_CHECKING:
-    from bot.service import Resolver
 
 PERSONAL = ("ws_name", "ws_workplace", "ws_industry", "ws_childcare_needed", "ws_access")
 DESCRIBED = ("ws_title", "ws_description", "ws_when", "ws_place", "ws_place_full", "ws_childcare")
@@ -174,43 +168,3 @@ def signup_detail(ctx: ActionContext) -> ActionResult:
 def cancel_seat(ctx: ActionContext) -> ActionResult:
     """Ask to give her place back; the first on the waitlist gets it."""
     return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", ""))})
-
-
-def _terms_of(params: Mapping[str, Any]) -> Terms:
-    return Terms(str(params["workshop"]), int(params["capacity"]), int(params["starts"]), int(params["now"]))
-
-
-def workshop_resolvers(seats: Seats) -> dict[str, Resolver]:
-    """The answers to the flow's requests, for `BotService(..., resolvers=...)`."""
-
-    async def availability(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-        outcome, left, waiting, held = await seats.availability(key.tag, _terms_of(params))
-        found = {"code": held.code, "place": held.place} if held else {}
-        return outcome, {"seats_left": left, "waiting": waiting, **found}
-
-    async def seat(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-        person = Person("", str(params["nonce"]), str(params["lang"]), bool(params["discreet"]))
-        outcome, held = await seats.take(key.tag, _terms_of(params), person)
-        return outcome, {"code": held.code, "place": held.place}
-
-    async def cancel(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-        return await seats.cancel(key.tag, _terms_of(params), str(params["nonce"])), {}
-
-    async def my_signups(key: UserKey, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-        held = await seats.places(key.tag, [str(w) for w in params["workshops"]])
-        found = [{"workshop": p.workshop, "code": p.code, "status": p.status, "place": p.place}
-                 for p in held]
-        return ("some" if found else "none"), {"my_signups": found}
-
-    return {"availability": availability, "seat": seat, "cancel": cancel, "my_signups": my_signups}
-
-
-async def forget_places(seats: Seats, key: UserKey, table: WorkshopTable, now: datetime) -> int:
-    """Give back every place she holds (the waitlist moves up), for "delete my data": her
-    answers are already gone with her records, and this removes her chat id from the seats."""
-    released = 0
-    for ws in table.current(now):
-        terms = _terms_of({"workshop": ws.id, "capacity": ws.capacity,
-                           "starts": int(ws.starts_at.timestamp()), "now": int(now.timestamp())})
-        released += await seats.cancel(key.tag, terms, f"forget:{now.isoformat()}") == "cancelled"
-    return released
