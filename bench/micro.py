@@ -33,7 +33,7 @@ from bench.load import available_scenarios
 def engine(seconds: float) -> dict[str, Any]:
     """Steps per second of the pure engine over whole conversations."""
     import bot.service as service_module
-    from bot.assets import load_assets
+    from bot.loader import load_assets
     from bot.core.events import Event, EventKind
     from bot.service import BotService
     from bot.store.memory import MemorySessionStore
@@ -82,7 +82,7 @@ def engine(seconds: float) -> dict[str, Any]:
 
 def engine_by_scenario(seconds: float) -> dict[str, float]:
     """Milliseconds per step for each scenario alone (which conversations cost the most)."""
-    from bot.assets import load_assets
+    from bot.loader import load_assets
     from bot.core.engine import REQUEST, step
     from bot.core.events import Event, EventKind
 
@@ -144,7 +144,7 @@ def _repeat(job: Callable[[], object], seconds: float, at_least: int = 3) -> dic
 
 
 def flows(seconds: float) -> dict[str, Any]:
-    from bot.assets import load_assets
+    from bot.loader import load_assets
     from bot.core.checker import check_flow_files, flow_files
     from bot.paths import FLOWS_DIR
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.complaint.directory import data_problems
 from bot.core.checker import check_flow_files
+from bot.features import builtin_catalog
 from bot.problems import Problem
 from bot.rights.synonyms import synonym_problems
 from bot.rights.topics import check_topics
@@ -16,7 +17,7 @@ from bot.workshops.table import workshop_problems
 
 def check_all(directory: Path, lang: str = "es") -> list[Problem]:
     """All problems of the flows folder, errors and warnings, in file order."""
-    problems = check_flow_files(directory, lang).problems
+    problems = check_flow_files(directory, builtin_catalog(), lang).problems
     data = directory / "data"
     if data.is_dir():  # a folder of flows alone (a fixture, a draft) has no data files to check
         problems += minimum_wage_problems(data / "minimum_wages.yaml")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.assets import Assets
 from bot.complaint.directory import Directory, staff_notice
 from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Reply, Turn
@@ -19,7 +20,6 @@ from bot.outbox import Outbox, OutboxEntry
 from bot.store.base import UserKey
 from bot.workshops.resolvers import forget_places
 from bot.workshops.seats import Seats
-from bot.workshops.table import DATA_KEY, WorkshopTable
 
 log = logging.getLogger(__name__)
 STAFF_KINDS = frozenset({"referral", "handoff"})
@@ -32,16 +32,18 @@ class Followups:
         self.flows, self.seats, self.outbox = flows, seats, outbox
 
     async def __call__(self, key: UserKey, turn: Turn) -> None:
-        data = self.flows().data
+        assets = self.flows().assets
+        if not isinstance(assets, Assets):
+            return  # a flow set loaded without data: no seats to free, no centers to notify
         for effect in turn.effects:
-            if effect.kind == FORGET and isinstance(data.get(DATA_KEY), WorkshopTable):
-                await forget_places(self.seats, key, data[DATA_KEY], datetime.now(UTC))
+            if effect.kind == FORGET:
+                await forget_places(self.seats, key, assets.workshops, datetime.now(UTC))
             elif effect.kind in STAFF_KINDS and self.outbox is not None:
-                await self._notify_staff(effect.kind, effect.data, data.get("directory"))
+                await self._notify_staff(effect.kind, effect.data, assets.directory)
 
-    async def _notify_staff(self, kind: str, record: Mapping[str, Any], directory: object) -> None:
+    async def _notify_staff(self, kind: str, record: Mapping[str, Any], directory: Directory) -> None:
         """Post a new referral or handoff in the center's staff group, if it has one."""
-        notice = staff_notice(kind, record, directory) if isinstance(directory, Directory) else None
+        notice = staff_notice(kind, record, directory)
         if notice is not None and self.outbox is not None:
             chat, text = notice
             await self.outbox.add(OutboxEntry("telegram", chat, (Reply(text),)))

@@ -22,16 +22,15 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.engine import REQUEST, step
-from bot.core.events import Event, EventKind
+from bot.core.engine import answer_request, pending_request, step
+from bot.core.events import Event
 from bot.core.flowset import FlowSet
 from bot.core.session import Session
 from bot.core.turn import Reply, Turn
-from bot.errors import BotError, StoreConflict
+from bot.errors import BotError, FlowError, StoreConflict
 from bot.store.base import CommitResult, SessionStore, UserKey
 
 # (worker, request parameters) -> (outcome for the state's `on:`, variables to set)
@@ -59,12 +58,27 @@ class BotService:
         resolvers: Mapping[str, Resolver] | None = None,
         after_commit: AfterCommit | None = None,
     ) -> None:
+        self.resolvers = dict(resolvers or {})
         self.flows = flows
         self.store = store
         self.clock = clock
-        self.resolvers = dict(resolvers or {})
         self.after_commit = after_commit
         self._locks: dict[UserKey, tuple[asyncio.Lock, int]] = {}
+
+    @property
+    def flows(self) -> FlowSet:
+        return self._flows
+
+    @flows.setter
+    def flows(self, flows: FlowSet) -> None:
+        """Serve a (re)loaded flow set; `FlowError` if it awaits a request nobody answers, so a
+        reload keeps the last good set and a start fails before any worker writes."""
+        awaited = {state.await_ for flow in flows.flows.values() for state in flow.states.values()
+                   if state.await_}
+        missing = sorted(awaited - set(self.resolvers))
+        if missing:
+            raise FlowError([f"no resolver answers «await: {name}»" for name in missing])
+        self._flows = flows
 
     async def handle(self, event: Event) -> tuple[Reply, ...]:
         key = UserKey(event.channel, event.user)
@@ -98,19 +112,14 @@ class BotService:
 
     async def _step(self, key: UserKey, session: Session | None, event: Event, now: datetime) -> Turn:
         """One engine step, plus a follow-up step for each `await` request it makes."""
-        turn = step(self.flows, session, event, now)
+        flows = self.flows  # one flow set for the whole message, even if a reload lands meanwhile
+        turn = step(flows, session, event, now)
         for _ in range(MAX_REQUESTS):
-            request = next((e for e in turn.effects if e.kind == REQUEST), None)
+            request = pending_request(turn)
             if request is None:
                 return turn
-            resolver = self.resolvers.get(str(request.data.get("name")))
-            if resolver is None:
-                raise BotError(f"no resolver for the request {request.data.get('name')!r}")
-            outcome, data = await resolver(key, request.data)
-            answer = replace(event, kind=EventKind.RESULT, text="", value=outcome, data=data)
-            follow = step(self.flows, turn.session, answer, now)
-            kept = tuple(e for e in turn.effects if e is not request)
-            turn = Turn(follow.session, turn.replies + follow.replies, kept + follow.effects)
+            outcome, data = await self.resolvers[str(request.data.get("name"))](key, request.data)
+            turn = answer_request(flows, turn, event, outcome, data, now)
         raise BotError(f"more than {MAX_REQUESTS} requests for one message: a flow loops on await")
 
     @contextmanager
@@ -126,3 +135,4 @@ class BotService:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+

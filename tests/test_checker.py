@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.checker import check_flow_files
+from bot.features import builtin_catalog
 from bot.problems import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,7 +28,7 @@ def expected_problems(folder: Path) -> set[tuple[str, int, str]]:
 
 @pytest.mark.parametrize("folder", BROKEN, ids=[f.name for f in BROKEN])
 def test_each_broken_fixture_reports_its_problem_at_its_line(folder: Path) -> None:
-    report = check_flow_files(folder)
+    report = check_flow_files(folder, builtin_catalog())
     errors = {(p.path.name, p.line, p.code) for p in report.problems if p.severity is Severity.ERROR}
     assert errors == expected_problems(folder)
 
@@ -42,30 +43,30 @@ def test_every_kind_of_problem_has_a_fixture() -> None:
 
 
 def test_unknown_key_suggests_the_key_meant() -> None:
-    report = check_flow_files(FIXTURES / "broken_flows" / "unknown_key")
+    report = check_flow_files(FIXTURES / "broken_flows" / "unknown_key", builtin_catalog())
     (problem,) = [p for p in report.problems if p.code == "unknown-key"]
     assert "«sya»" in problem.message and "«say»" in problem.message
 
 
 def test_messages_can_be_in_english() -> None:
-    report = check_flow_files(FIXTURES / "broken_flows" / "unknown_key", lang="en")
+    report = check_flow_files(FIXTURES / "broken_flows" / "unknown_key", builtin_catalog(), lang="en")
     (problem,) = [p for p in report.problems if p.code == "unknown-key"]
     assert "Did you mean “say”?" in problem.message
 
 
 def test_missing_translation_is_a_warning_with_its_line() -> None:
-    report = check_flow_files(FIXTURES / "untranslated")
+    report = check_flow_files(FIXTURES / "untranslated", builtin_catalog())
     problems = [(p.path.name, p.line, p.code, p.severity) for p in report.problems]
     assert problems == [("main.yaml", 5, "missing-translation", Severity.WARNING)]
 
 
 def test_shipped_flows_have_no_errors_and_every_text_is_translated() -> None:
-    report = check_flow_files(Path(__file__).parents[1] / "flows")
+    report = check_flow_files(Path(__file__).parents[1] / "flows", builtin_catalog())
     assert [p.render() for p in report.problems] == []
 
 
 def test_a_file_that_is_not_utf8_or_not_a_mapping_is_reported(tmp_path: Path) -> None:
     (tmp_path / "main.yaml").write_bytes(b"flow: m\xe9n\n")
     (tmp_path / "list.yaml").write_text("- just\n- a list\n", encoding="utf-8")
-    codes = sorted(p.code for p in check_flow_files(tmp_path).problems)
+    codes = sorted(p.code for p in check_flow_files(tmp_path, builtin_catalog()).problems)
     assert codes == ["not-a-flow", "yaml-syntax"]

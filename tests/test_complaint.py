@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,14 @@ from ruamel.yaml import YAML
 import bot.complaint.actions  # noqa: F401
 import bot.complaint.centers  # noqa: F401  (registers the actions)
 from bot import i18n
+from bot.assets import Assets
 from bot.complaint.actions import (
     CODE_ALPHABET,
     given,
     reference_code,
     summary_card,
 )
-from bot.complaint.directory import Directory, load_contacts, load_place_data
+from bot.complaint.directory import load_contacts
 from bot.complaint.rules import (
     FEDERAL_INDUSTRIES,
     INDUSTRY_LABELS,
@@ -44,10 +46,13 @@ from bot.complaint.rules import (
 from bot.core.actions import ActionContext
 from bot.core.engine import step
 from bot.core.events import Event, EventKind
-from bot.core.flowset import FlowSet, load_flowset
+from bot.core.flowset import FlowSet
 from bot.core.flowtest import run_script
+from bot.core.loading import load_flowset
 from bot.core.session import Session
 from bot.core.turn import Turn
+from bot.features import builtin_catalog
+from bot.loader import load_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ROOT / "flows"
@@ -60,11 +65,15 @@ MONDAY = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 09:00 in Mexico City, like t
 
 # -- helpers shared with test_directory, test_referrals, test_handoff --------------------------------
 
-def shipped_data(production: bool = False) -> dict[str, Any]:
-    return load_place_data(production=production)
+@cache
+def shipped_data(production: bool = False) -> Assets:
+    """The shipped data files, as the server loads them (read once per test run)."""
+    assets = load_assets(production=production).assets
+    assert isinstance(assets, Assets)
+    return assets
 
 
-def complaint_flowset(folder: Path, data: Mapping[str, Any] | None = None) -> FlowSet:
+def complaint_flowset(folder: Path, data: Assets | None = None) -> FlowSet:
     """The shipped main, complaint and centers flows, with the shipped data (or `data`).
 
     Menu entries of main.yaml that lead to other flows are left out, so another team's flow
@@ -82,7 +91,7 @@ def complaint_flowset(folder: Path, data: Mapping[str, Any] | None = None) -> Fl
                                 if not c.get("go") or c["go"].split(".")[0] in known]
     with (folder / "main.yaml").open("w", encoding="utf-8") as handle:
         yaml.dump(main, handle)
-    return load_flowset(folder, shipped_data() if data is None else data)
+    return load_flowset(folder, builtin_catalog(), shipped_data() if data is None else data)
 
 
 @pytest.fixture
@@ -262,7 +271,7 @@ def test_skipped_answers_count_as_not_given(answer: str) -> None:
 def test_the_summary_never_includes_what_she_chose_not_to_give() -> None:
     answers = {"kind": "wages", "event_date": "2026-01-15", "industry": "services", "mx_state": "CMX",
                "employer": "no", "name": "Ana", "anonymous": True, "story": "prefiero no decir"}
-    card = summary_card(answers, "es", date(2026, 3, 2), shipped_data())
+    card = summary_card(answers, "es", date(2026, 3, 2), shipped_data().states)
     assert "Ana" not in card and "Empresa" not in card and "Lo que pasó" not in card
     assert "Queja anónima: sí, sin tu nombre" in card
     assert "Fecha límite: 15 de enero de 2027 (LFT Art. 516)" in card
@@ -272,7 +281,7 @@ def test_the_summary_never_includes_what_she_chose_not_to_give() -> None:
 def test_the_summary_is_in_her_language(english_draft: None) -> None:
     answers = {"kind": "dismissal", "event_date": "2026-01-31", "industry": "auto", "mx_state": "JAL",
                "employer": "Bajio Parts", "name": "Ana"}
-    card = summary_card(answers, "en", date(2026, 3, 2), shipped_data())
+    card = summary_card(answers, "en", date(2026, 3, 2), shipped_data().states)
     assert "Problem: Dismissal" in card and "Deadline: March 31, 2026 (LFT Art. 518)" in card
     assert "Company: Bajio Parts" in card and "Name: Ana" in card
 
@@ -303,7 +312,7 @@ def test_contacts_marked_check_are_not_given(tmp_path: Path) -> None:
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text("contacts:\n  - {id: line, type: trafficking, name: Línea, phone: '800 123 4567',"
                         " for: [all], check: true, source: nota}\n", encoding="utf-8")
-    data = {**shipped_data(), "contacts": load_contacts(contacts)}
+    data = replace(shipped_data(), contacts=load_contacts(contacts))
     result = bot.complaint.actions.danger(ActionContext({"kind": "forced_labor"}, "es", MONDAY, "whatsapp",
                                                         data))
     assert "800 123 4567" not in " ".join(result.say) and "trata" not in " ".join(result.say)
@@ -342,16 +351,17 @@ def test_a_center_removed_since_the_conversation_began_offers_the_remaining_ones
     chat.say("hola", "si", "queja", "1", "31/01/2026", "Campo o rancho", "CDMX", "no", "si")
     assert chat.where == "complaint.pick_center"
     assert "Centro de ejemplo Ciudad de México" in chat.said
-    directory: Directory = flows.data["directory"]
+    assert isinstance(flows.assets, Assets)
+    directory = flows.assets.directory
     other = directory.get("ejemplo_puebla")
     assert other is not None
     moved = replace(directory, centers=tuple(
         c.model_copy(update={"states": ("CMX",)}) if c.id == "ejemplo_puebla" else c
         for c in directory.centers))
-    flows.data["directory"] = moved
+    flows.assets = replace(flows.assets, directory=moved)
     chat.send("1")  # the CDMX center, still there
-    flows.data["directory"] = replace(moved, centers=tuple(c for c in moved.centers
-                                                           if c.id != "ejemplo_cdmx"))
+    flows.assets = replace(flows.assets, directory=replace(moved, centers=tuple(
+        c for c in moved.centers if c.id != "ejemplo_cdmx")))
     turn = chat.send("si")
     assert turn.effects == ()
     assert "ya no está en la lista" in chat.said and chat.where == "complaint.pick_center"

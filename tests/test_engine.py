@@ -9,9 +9,11 @@ import pytest
 
 from bot.core.engine import step
 from bot.core.events import MAX_TEXT, Event, EventKind
-from bot.core.flowset import FlowSet, load_flowset
+from bot.core.flowset import FlowSet
+from bot.core.loading import load_flowset
 from bot.core.session import Session
 from bot.core.turn import Reply, Turn
+from bot.features import builtin_catalog
 
 FLOWS = Path(__file__).parent / "fixtures" / "flows_engine"
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -19,7 +21,7 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def flows() -> FlowSet:
-    return load_flowset(FLOWS)
+    return load_flowset(FLOWS, builtin_catalog())
 
 
 class Chat:
@@ -232,7 +234,7 @@ def test_free_text_that_is_not_an_answer_goes_to_the_fallback(flows: FlowSet) ->
         seen.append((text, lang))
         return (Reply("Sobre despidos…"),) if "corrieron" in text else None
 
-    with_fallback = FlowSet(flows=flows.flows, fallback=fallback)
+    with_fallback = FlowSet(flows=flows.flows, actions=flows.actions, fallback=fallback)
     chat = Chat(with_fallback)
     chat.send("hola")
     chat.send("si")

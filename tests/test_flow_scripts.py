@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assets import load_assets
 from bot.core.flowset import FlowSet
 from bot.core.flowtest import run_script
+from bot.loader import load_assets
 
 SCRIPTS = sorted((Path(__file__).parent / "flows").glob("*.yaml"))
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from redis.asyncio import Redis
 
-from bot.assets import load_assets
-from bot.complaint.directory import load_place_data
+from bot.assets import Assets
+from bot.complaint.directory import load_directory
 from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Effect, Turn
 from bot.followups import Followups
+from bot.loader import load_assets
 from bot.outbox import Outbox, OutboxEntry
 from bot.store.base import UserKey
 from bot.workshops.resolvers import terms_of
 from bot.workshops.seats import MemorySeats, Person
-from bot.workshops.table import DATA_KEY
 
 DATA = Path("flows/data")
 KEY = UserKey("whatsapp", "whatsapp:+525512345678")
@@ -31,12 +32,14 @@ def flows_with_staff_group(tmp_path: Path, center: str, chat: str) -> FlowSet:
             text = text.replace(entry, f"{entry}    staff_telegram_chat: '{chat}'\n", 1)
         (tmp_path / source.name).write_text(text, encoding="utf-8")
     flows = load_assets()
-    flows.data.update(load_place_data(tmp_path, production=False))
+    assert isinstance(flows.assets, Assets)
+    directory = load_directory(tmp_path / "directory.yaml", states=flows.assets.states)
+    flows.assets = replace(flows.assets, directory=directory)
     return flows
 
 
 async def test_a_new_referral_is_posted_to_the_centers_staff_group(tmp_path: Path, clean_redis: str) -> None:
-    center = next(c for c in load_place_data(DATA, production=False)["directory"].centers if c.example).id
+    center = next(c for c in load_directory(DATA / "directory.yaml").centers if c.example).id
     flows = flows_with_staff_group(tmp_path, center, "-1001234567890")
     client = Redis.from_url(clean_redis)
     outbox = Outbox(client)
@@ -57,7 +60,8 @@ async def test_a_new_referral_is_posted_to_the_centers_staff_group(tmp_path: Pat
 
 async def test_deleting_her_data_gives_back_her_workshop_places() -> None:
     flows = load_assets()
-    table = flows.data[DATA_KEY]
+    assert isinstance(flows.assets, Assets)
+    table = flows.assets.workshops
     workshop = table.current(datetime.now(UTC))[0]
     now = datetime.now(UTC)
     terms = terms_of({"workshop": workshop.id, "capacity": workshop.capacity,

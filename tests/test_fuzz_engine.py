@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.assets import load_assets
 from bot.core.commands import WORDS
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
 from bot.core.session import Session
 from bot.core.turn import Reply
+from bot.loader import load_assets
 from bot.render import TELEGRAM_LIMIT, WHATSAPP_LIMIT, render_telegram, render_whatsapp
 from bot.service import BotService
 from bot.store.base import UserKey

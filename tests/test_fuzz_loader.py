@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from bot.assets import load_assets
 from bot.checks import check_all
 from bot.errors import BotError
+from bot.loader import load_assets
 from bot.paths import FLOWS_DIR
 from bot.problems import Problem
 

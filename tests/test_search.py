@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.assets import load_assets
 from bot.core.engine import step
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
 from bot.core.session import Session
+from bot.loader import load_assets
 from bot.rights.search import RightsSearch
 from bot.rights.synonyms import synonym_problems
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.core.actions import REGISTRY, ActionContext, ActionResult, action
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.core.events import Event, EventKind
-from bot.core.flowset import FlowSet, load_flowset
-from bot.errors import BotError
+from bot.core.flowset import FlowSet
+from bot.core.loading import load_flowset
+from bot.errors import FlowError
+from bot.problems import Problem
 from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
@@ -19,14 +21,21 @@ from bot.store.memory import MemorySessionStore
 FLOWS = Path(__file__).parent / "fixtures" / "flows_await"
 
 
-@pytest.fixture
-def flows() -> Iterator[FlowSet]:
-    @action("test.ask_seat", provides=("code", "place"), outcomes=("confirmed", "waitlisted"))
-    def ask_seat(ctx: ActionContext) -> ActionResult:
+def catalog() -> ActionCatalog:
+    """A catalog of the test's own: one action that asks for a seat, and the request it makes."""
+    test = ActionCatalog()
+
+    @test.action("test.ask_seat")
+    def ask_seat(ctx: ActionContext[None]) -> ActionResult:
         return ActionResult(request={"workshop": "w1"})
 
-    yield load_flowset(FLOWS)
-    del REGISTRY["test.ask_seat"]
+    test.request("seat", outcomes=("confirmed", "waitlisted"), provides=("code", "place"))
+    return test
+
+
+@pytest.fixture
+def flows() -> FlowSet:
+    return load_flowset(FLOWS, catalog())
 
 
 class Seats:
@@ -76,8 +85,18 @@ async def test_a_redelivery_does_not_ask_again(flows: FlowSet) -> None:
     assert await store.records("request") == []  # requests are questions, never records
 
 
-async def test_a_request_nobody_answers_is_a_configuration_error(flows: FlowSet) -> None:
-    service = BotService(flows, MemorySessionStore())
-    await service.handle(message("ana", "1", "hola"))
-    with pytest.raises(BotError, match="no resolver for the request 'seat'"):
-        await service.handle(message("ana", "2", "1"))
+def test_a_request_nobody_answers_is_refused_when_the_service_is_built(flows: FlowSet) -> None:
+    with pytest.raises(FlowError, match="no resolver answers «await: seat»"):
+        BotService(flows, MemorySessionStore())
+
+
+def test_a_state_awaiting_an_unknown_request_is_a_checker_error_at_its_line(tmp_path: Path) -> None:
+    text = (FLOWS / "main.yaml").read_text(encoding="utf-8").replace("await: seat", "await: seats")
+    (tmp_path / "main.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(FlowError) as raised:
+        load_flowset(tmp_path, catalog())
+    (problem,) = raised.value.problems
+    assert isinstance(problem, Problem)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "await: seats" in row)
+    assert (problem.path.name, problem.line, problem.code) == ("main.yaml", line, "unknown-await")
+    assert "¿Quisiste decir «seat»?" in problem.message

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.assets import load_assets
 from bot.core.events import Event, EventKind
+from bot.loader import load_assets
 from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
+from bot.workshops.resolvers import workshop_resolvers
+from bot.workshops.seats import MemorySeats
 
 
 def text(message_id: str, body: str, user: str = "w1") -> Event:
@@ -17,7 +19,7 @@ def text(message_id: str, body: str, user: str = "w1") -> Event:
 
 async def test_a_redelivered_message_gets_the_same_replies_without_a_second_step() -> None:
     store = MemorySessionStore()
-    service = BotService(load_assets(), store)
+    service = BotService(load_assets(), store, resolvers=workshop_resolvers(MemorySeats()))
     await service.handle(text("m1", "hola"))
     first = await service.handle(text("m2", "si"))
     again = await asyncio.gather(*(service.handle(text("m2", "si")) for _ in range(20)))
@@ -27,7 +29,7 @@ async def test_a_redelivered_message_gets_the_same_replies_without_a_second_step
 
 async def test_delete_my_data_removes_the_session_and_strips_records() -> None:
     store = MemorySessionStore()
-    service = BotService(load_assets(), store)
+    service = BotService(load_assets(), store, resolvers=workshop_resolvers(MemorySeats()))
     for i, body in enumerate(["hola", "si", "persona", "borrar mis datos", "si"]):
         await service.handle(text(str(i), body))
     loaded = await store.load(UserKey("whatsapp", "w1"), "new")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.actions import REGISTRY, ActionContext, ActionResult, ActionSpec
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.core.events import Event, EventKind
-from bot.core.flowset import FlowSet, load_flowset
+from bot.core.flowset import FlowSet
+from bot.core.loading import load_flowset
 from bot.core.turn import Effect, Reply, Turn
 from bot.errors import StoreConflict, StoreUnavailable
 from bot.service import BotService
@@ -26,7 +27,7 @@ WORKER = UserKey("whatsapp", "w1")
 PROMPT = Reply("Escribe algo.")
 
 
-def bump(ctx: ActionContext) -> ActionResult:
+def bump(ctx: ActionContext[None]) -> ActionResult:
     """Count the message and keep its text, and sign it up: one record per applied message."""
     last = str(ctx.vars["last"])
     count = int(ctx.vars.get("count", 0)) + 1
@@ -37,11 +38,10 @@ def bump(ctx: ActionContext) -> ActionResult:
 
 
 @pytest.fixture
-def flows(monkeypatch: pytest.MonkeyPatch) -> FlowSet:
-    # Registered only for the test, so the shipped registry stays as it is.
-    spec = ActionSpec("counter.bump", bump, frozenset({"count", "seen"}), frozenset())
-    monkeypatch.setitem(REGISTRY, "counter.bump", spec)
-    return load_flowset(FLOWS)
+def flows() -> FlowSet:
+    counter = ActionCatalog()  # the test's own action, beside none of the shipped ones
+    counter.action("counter.bump", provides=("count", "seen"))(bump)
+    return load_flowset(FLOWS, counter)
 
 
 @dataclass

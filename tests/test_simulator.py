@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.assets import load_assets
+from bot.loader import load_assets
 from bot.service import BotService
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore
+from bot.workshops.resolvers import workshop_resolvers
+from bot.workshops.seats import MemorySeats
 
 
 def scripted(lines: list[str]) -> Callable[[str], str]:
@@ -26,7 +28,7 @@ def scripted(lines: list[str]) -> Callable[[str], str]:
 
 async def converse(lines: list[str], channel: str, lang: str) -> str:
     out: list[str] = []
-    service = BotService(load_assets(), MemorySessionStore())
+    service = BotService(load_assets(), MemorySessionStore(), resolvers=workshop_resolvers(MemorySeats()))
     await run_chat(service, channel, lang, read=scripted(lines), write=out.append)
     return "\n".join(out)
 

@@ -13,11 +13,14 @@ import pytest
 from redis.asyncio import Redis
 
 import bot.workshops.resolvers as workshop_resolvers_module
+from bot.assets import Assets
 from bot.core.engine import REQUEST, step
 from bot.core.events import Event, EventKind
-from bot.core.flowset import FlowSet, load_flowset
+from bot.core.flowset import FlowSet
 from bot.core.flowtest import Script, Step, _check, _Conversation, run_script
+from bot.core.loading import load_flowset
 from bot.core.turn import Reply, Turn
+from bot.features import builtin_catalog
 from bot.i18n import translate
 from bot.paths import FLOWS_DIR
 from bot.service import BotService
@@ -191,7 +194,7 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path) -> World:
     folder = flows_dir(tmp_path / "flows")
-    return World(load_flowset(folder, data={"workshops": table(tmp_path, capacity=1)}))
+    return World(load_flowset(folder, builtin_catalog(), Assets(workshops=table(tmp_path, capacity=1))))
 
 
 async def sign_up(chat: Chat, consent: bool = True, discreet: bool = False) -> str:
@@ -291,7 +294,8 @@ async def test_a_workshop_removed_meanwhile_is_refused(world: World, tmp_path: P
     await ana.send(press=1)
     await ana.send(press=1)
     await ana.send("no")
-    world.service.flows = load_flowset(tmp_path / "flows", data={"workshops": load_workshops(tmp_path / "x")})
+    gone = Assets(workshops=load_workshops(tmp_path / "x"))
+    world.service.flows = load_flowset(tmp_path / "flows", builtin_catalog(), gone)
     assert "ya no está disponible" in await ana.send(press=1)
     assert await world.seats.roster("cdmx") == []
 
@@ -307,7 +311,8 @@ async def test_deleting_her_data_blanks_her_signup_record(world: World) -> None:
 async def test_forgetting_her_can_also_give_back_her_places(world: World) -> None:
     await sign_up(world.chat("ana"))
     await sign_up(world.chat("eva"))
-    table = world.flows.data["workshops"]
+    assert isinstance(world.flows.assets, Assets)
+    table = world.flows.assets.workshops
     key = UserKey("telegram", "ana")
     assert await workshop_resolvers_module.forget_places(world.seats, key, table, world.clock[0]) == 1
     assert await world.seats.places(key.tag, ["cdmx"]) == []
@@ -316,7 +321,8 @@ async def test_forgetting_her_can_also_give_back_her_places(world: World) -> Non
 
 async def test_a_hundred_workers_through_several_services_get_twenty_seats(tmp_path: Path,
                                                                            clean_redis: str) -> None:
-    flows = load_flowset(flows_dir(tmp_path / "flows"), data={"workshops": table(tmp_path, capacity=20)})
+    flows = load_flowset(flows_dir(tmp_path / "flows"), builtin_catalog(),
+                         Assets(workshops=table(tmp_path, capacity=20)))
     clock = [MARCH_1]
     processes = []
     for _ in range(4):  # as four server processes sharing one Redis
@@ -342,7 +348,7 @@ async def test_a_hundred_workers_through_several_services_get_twenty_seats(tmp_p
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> FlowSet:
     folder = flows_dir(tmp_path_factory.mktemp("shipped") / "flows")
-    return load_flowset(folder, data={"workshops": load_workshops()})
+    return load_flowset(folder, builtin_catalog(), Assets(workshops=load_workshops()))
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from bot.assets import load_assets
 from bot.core.flowset import FlowSet
 from bot.errors import FlowError
 from bot.i18n import reload_catalogs
+from bot.loader import load_assets
 from bot.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,12 @@ class FlowReloader:
         apply: Callable[[FlowSet], None],
         interval: float,
         on_result: Callable[[str], None] = lambda result: None,
+        load: Callable[[Path], FlowSet] = load_assets,
     ) -> None:
-        """`apply` installs a checked set; `on_result` hears "ok" or "refused" (for metrics)."""
+        """`load` reads and checks a folder (with the server's production flag); `apply` installs
+        a checked set or raises `FlowError`; `on_result` hears "ok" or "refused" (for metrics)."""
         self.directory = directory
+        self.load = load
         self.apply = apply
         self.interval = interval
         self.on_result = on_result
@@ -59,7 +62,8 @@ class FlowReloader:
         async with self._lock:
             self._seen = fingerprint(self.directory)
             try:
-                flows = await asyncio.to_thread(load_assets, self.directory)
+                flows = await asyncio.to_thread(self.load, self.directory)
+                self.apply(flows)
             except FlowError as error:
                 for problem in error.problems:
                     text = problem.render() if isinstance(problem, Problem) else str(problem)
@@ -72,7 +76,6 @@ class FlowReloader:
                 log.exception("flows could not be read: the last good set keeps serving")
                 self.on_result("refused")
                 return False
-            self.apply(flows)
             reload_catalogs()
             log.info("flows reloaded", extra={"reason": reason, "flows": len(flows.flows)})
             self.on_result("ok")

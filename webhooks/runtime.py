@@ -18,12 +18,12 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.assets import load_assets
 from bot.core.events import Event
 from bot.core.turn import Reply
 from bot.errors import InputError, StoreConflict, StoreUnavailable
 from bot.followups import Followups
 from bot.i18n import N_, language_from_hint, translate
+from bot.loader import load_assets
 from bot.outbox import Outbox, Sender
 from bot.service import BotService
 from bot.settings import make_store
@@ -136,7 +136,8 @@ async def open_runtime(
 
     Raises `FlowError` for flows with errors and `InputError` for a rejected bot token.
     """
-    flows = load_assets(settings.flows_dir, production=settings.core.env == "production")
+    production = settings.core.env == "production"
+    flows = load_assets(settings.flows_dir, production=production)
     store = store if store is not None else make_store(settings.core)
     redis = redis_client(settings.core.redis_url) if settings.core.redis_url else None
     seats = RedisSeats(redis) if redis is not None else MemorySeats()
@@ -155,6 +156,7 @@ async def open_runtime(
             apply=lambda new: setattr(service, "flows", new),
             interval=settings.flows_reload_seconds,
             on_result=lambda result: metrics.flow_reloads.labels(result).inc(),
+            load=lambda folder: load_assets(folder, production=production),
         ),
         redis=redis,
         outbox=outbox,

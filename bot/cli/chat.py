@@ -7,9 +7,9 @@ from enum import StrEnum
 
 import typer
 
-from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
 from bot.followups import Followups
+from bot.loader import load_assets
 from bot.service import BotService
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore

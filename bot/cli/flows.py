@@ -7,12 +7,12 @@ from pathlib import Path
 
 import typer
 
-from bot.assets import load_assets
 from bot.checks import check_all
 from bot.cli.common import cli_language, exit_on_flow_error
 from bot.core.flowfile import flow_json_schema
 from bot.core.flowtest import run_script
 from bot.i18n import translator
+from bot.loader import load_assets
 from bot.paths import FLOWS_DIR
 from bot.problems import Severity, has_errors
 

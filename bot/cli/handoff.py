@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.assets import load_assets
 from bot.cli.common import exit_on_flow_error
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
 from bot.core.turn import Reply
+from bot.loader import load_assets
 from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store

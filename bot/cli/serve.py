@@ -9,10 +9,10 @@ from asyncio import Transport
 import typer
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from bot.assets import load_assets
 from bot.cli.common import cli_language, exit_on_flow_error
 from bot.errors import InputError
 from bot.i18n import translator
+from bot.loader import load_assets
 
 APP_FACTORY = "webhooks.app:app_from_env"
 

@@ -13,15 +13,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.complaint.centers import (
-    contacts_of,
-    describe,
-    directory_of,
-    say,
-    states_of,
-    systems_of,
-)
+from bot.assets import Assets
+from bot.complaint.centers import describe, say
 from bot.complaint.directory import CenterKind, Contact, ContactType, PublicSystem
+from bot.complaint.mxstates import StateTable
 from bot.complaint.phones import phone_text
 from bot.complaint.rules import (
     ALWAYS_BRING,
@@ -36,10 +31,12 @@ from bot.complaint.rules import (
     kind_of,
     offices,
 )
-from bot.core.actions import ActionContext, ActionResult, action
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.core.textnorm import normalize
 from bot.core.turn import Effect
 from bot.i18n import N_, format_day, translate
+
+ACTIONS = ActionCatalog()
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
 CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 codes: short to say, not guessable
@@ -85,26 +82,26 @@ ANSWERS = ("kind", "event_date", "industry", "mx_state", "mx_state_name", "expor
            "anonymous", "name", "story", "case_ready", "ref_code", "center_name")
 
 
-@action("complaint.start")
-def start(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.start")
+def start(ctx: ActionContext[Assets]) -> ActionResult:
     """A new complaint forgets the answers of an earlier one (a center chosen before is kept)."""
     return ActionResult(vars=dict.fromkeys((n for n in ANSWERS if n in ctx.vars), None))
 
 
-@action("complaint.route", outcomes=tuple(k.value for k in Kind))
-def route(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.route", outcomes=tuple(k.value for k in Kind))
+def route(ctx: ActionContext[Assets]) -> ActionResult:
     """Go on by kind of problem (the flow's `on:` maps each kind to its next state)."""
     return ActionResult(outcome=kind_of(ctx.vars.get("kind")).value)
 
 
-@action("complaint.danger")
-def danger(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.danger")
+def danger(ctx: ActionContext[Assets]) -> ActionResult:
     """What to do in danger right now, with the emergency lines staff keep in contacts.yaml."""
     kind = kind_of(ctx.vars.get("kind"))
     opening = N_("Si una niña, un niño o un adolescente está en peligro ahora, pide ayuda:") \
         if kind is Kind.CHILD_LABOR else N_("Si estás en peligro ahora, pide ayuda:")
     lines = [translate(ctx.lang, opening)]
-    lines += [_contact_line(c, ctx.lang) for c in contacts_of(ctx.data).contacts_for(kind.value)
+    lines += [_contact_line(c, ctx.lang) for c in ctx.assets.contacts.contacts_for(kind.value)
               if not c.check and c.phone]
     texts = ["\n".join(lines)]
     if kind is Kind.FORCED_LABOR:
@@ -124,22 +121,22 @@ def _contact_line(contact: Contact, lang: str) -> str:
     return line + say(lang, N_(", las 24 horas")) if contact.always_open else line
 
 
-@action("complaint.general_info")
-def general_info(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.general_info")
+def general_info(ctx: ActionContext[Assets]) -> ActionResult:
     """Where to go, without storing or asking anything personal (she said no to storing)."""
     return ActionResult(say=(_where_to_go(ctx, kind_of(ctx.vars.get("kind"))),))
 
 
 # -- the summary ---------------------------------------------------------------------------------
 
-@action("complaint.summary", provides=("case_ready",))
-def summary(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.summary", provides=("case_ready",))
+def summary(ctx: ActionContext[Assets]) -> ActionResult:
     """Deadlines, where to go, what to gather, and the summary card; drops skipped answers."""
     kind = kind_of(ctx.vars.get("kind"))
     cleaned = {name: given(ctx.vars, name) for name in ("employer", "name", "story")}
     answers = {**ctx.vars, **cleaned}
     texts = (_deadline_text(ctx, kind), _where_to_go(ctx, kind), _documents_text(ctx.lang, kind),
-             summary_card(answers, ctx.lang, ctx.now.date(), ctx.data))
+             summary_card(answers, ctx.lang, ctx.now.date(), ctx.assets.states))
     return ActionResult(vars={**cleaned, "case_ready": True}, say=texts)
 
 
@@ -150,7 +147,7 @@ def _event_day(vars: Mapping[str, Any]) -> date | None:
         return None
 
 
-def _deadline_text(ctx: ActionContext, kind: Kind) -> str:
+def _deadline_text(ctx: ActionContext[Assets], kind: Kind) -> str:
     day = _event_day(ctx.vars)
     found = deadlines(kind, day) if day else []
     lines = [translate(ctx.lang, N_("*Tu fecha límite*") if found else N_("*Cuándo actuar*"))]
@@ -189,7 +186,7 @@ def _deadline_notes(kind: Kind) -> list[str]:
         if kind in (Kind.DISMISSAL, Kind.WAGES, Kind.OTHER) else notes
 
 
-def _where_to_go(ctx: ActionContext, kind: Kind) -> str:
+def _where_to_go(ctx: ActionContext[Assets], kind: Kind) -> str:
     where = jurisdiction(ctx.vars.get("industry"))
     lines = [translate(ctx.lang, N_("*A dónde ir*"))]
     for office in offices(kind, ctx.vars.get("exports")):
@@ -206,7 +203,7 @@ def _where_to_go(ctx: ActionContext, kind: Kind) -> str:
     return "\n".join(lines)
 
 
-def _office_lines(ctx: ActionContext, office: Office, where: Jurisdiction) -> list[str]:
+def _office_lines(ctx: ActionContext[Assets], office: Office, where: Jurisdiction) -> list[str]:
     federal = where is Jurisdiction.FEDERAL
     if office is Office.CONCILIATION:
         kind = CenterKind.CONCILIATION_FEDERAL if federal else CenterKind.CONCILIATION_STATE
@@ -226,14 +223,14 @@ def _office_lines(ctx: ActionContext, office: Office, where: Jurisdiction) -> li
             + _system(ctx, "cba_registry")
     if office is Office.RAPID_RESPONSE:
         return _system(ctx, "rrm_hotline")
-    return [_contact_line(c, ctx.lang) for c in contacts_of(ctx.data).contacts_for("all")
+    return [_contact_line(c, ctx.lang) for c in ctx.assets.contacts.contacts_for("all")
             if not c.check and c.phone]
 
 
-def _place(ctx: ActionContext, kind: CenterKind, generic: str, purpose: str) -> list[str]:
+def _place(ctx: ActionContext[Assets], kind: CenterKind, generic: str, purpose: str) -> list[str]:
     """The directory's office of that kind for her state, or the office named generically."""
     state = ctx.vars.get("mx_state")
-    found = directory_of(ctx.data).of_kind(kind, str(state) if state else None)
+    found = ctx.assets.directory.of_kind(kind, str(state) if state else None)
     if not found:
         name = ctx.vars.get("mx_state_name") or translate(ctx.lang, N_("tu estado"))
         return [f"• {say(ctx.lang, generic, state=name)}: {translate(ctx.lang, purpose)}"]
@@ -246,9 +243,9 @@ def _place(ctx: ActionContext, kind: CenterKind, generic: str, purpose: str) -> 
     return lines
 
 
-def _system(ctx: ActionContext, system_id: str) -> list[str]:
+def _system(ctx: ActionContext[Assets], system_id: str) -> list[str]:
     """A public system as one line; unconfirmed (`check: true`) ones by name, without the address."""
-    entry = systems_of(ctx.data).get(system_id)
+    entry = ctx.assets.public_systems.get(system_id)
     if not isinstance(entry, PublicSystem):
         return []
     text = SYSTEM_TEXTS.get(system_id)
@@ -266,7 +263,7 @@ def _documents_text(lang: str, kind: Kind) -> str:
     return "\n".join(lines)
 
 
-def summary_card(vars: Mapping[str, Any], lang: str, today: date, data: Mapping[str, Any]) -> str:
+def summary_card(vars: Mapping[str, Any], lang: str, today: date, states: StateTable) -> str:
     """The written summary of her case: only what she gave, in her language."""
     kind = kind_of(vars.get("kind"))
     rows = [(N_("Problema"), translate(lang, KIND_LABELS[kind]))]
@@ -277,7 +274,7 @@ def summary_card(vars: Mapping[str, Any], lang: str, today: date, data: Mapping[
     if industry in INDUSTRY_LABELS:
         rows.append((N_("Trabajo"), translate(lang, INDUSTRY_LABELS[str(industry)])))
     if vars.get("mx_state"):
-        rows.append((N_("Estado"), states_of(data).name_of(str(vars["mx_state"]))))
+        rows.append((N_("Estado"), states.name_of(str(vars["mx_state"]))))
     name = None if vars.get("anonymous") else given(vars, "name")
     for label, value in ((N_("Empresa"), given(vars, "employer")), (N_("Nombre"), name),
                          (N_("Lo que pasó"), given(vars, "story"))):
@@ -296,9 +293,9 @@ def summary_card(vars: Mapping[str, Any], lang: str, today: date, data: Mapping[
 
 # -- the referral to a worker center ----------------------------------------------------------------
 
-def _options(ctx: ActionContext) -> list[dict[str, str]]:
+def _options(ctx: ActionContext[Assets]) -> list[dict[str, str]]:
     """Worker centers for her state, the one she chose before first; then "better not"."""
-    directory = directory_of(ctx.data)
+    directory = ctx.assets.directory
     centers = directory.worker_centers(ctx.vars.get("mx_state"))
     chosen = directory.get(ctx.vars.get("center"))
     if chosen is not None and chosen.takes_referrals:
@@ -308,35 +305,35 @@ def _options(ctx: ActionContext) -> list[dict[str, str]]:
                        "go": "not_sent"}]
 
 
-@action("complaint.find_centers", outcomes=("found", "none"))
-def find_centers(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.find_centers", outcomes=("found", "none"))
+def find_centers(ctx: ActionContext[Assets]) -> ActionResult:
     """Whether there is any worker center to send her summary to."""
     return ActionResult(outcome="found" if len(_options(ctx)) > 1 else "none")
 
 
-@action("complaint.centers", provides=("centers",))
-def centers(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.centers", provides=("centers",))
+def centers(ctx: ActionContext[Assets]) -> ActionResult:
     """The worker centers she can send her summary to, as options, each described."""
-    directory = directory_of(ctx.data)
+    directory = ctx.assets.directory
     options = _options(ctx)
     texts = [describe(c, ctx.lang, i + 1) for i, o in enumerate(options)
              if (c := directory.get(o["value"])) is not None]
     return ActionResult(vars={"centers": options}, say=tuple(texts))
 
 
-@action("complaint.check_center", provides=("center_name",), outcomes=("ok", "gone"))
-def check_center(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.check_center", provides=("center_name",), outcomes=("ok", "gone"))
+def check_center(ctx: ActionContext[Assets]) -> ActionResult:
     """The chosen center is still in the directory (staff may have removed it meanwhile)."""
-    center = directory_of(ctx.data).get(ctx.vars.get("center"))
+    center = ctx.assets.directory.get(ctx.vars.get("center"))
     if center is None or not center.takes_referrals:
         return ActionResult(vars={"center": None}, outcome="gone")
     return ActionResult(vars={"center_name": center.name}, outcome="ok")
 
 
-@action("complaint.refer", provides=("ref_code", "center_name"), outcomes=("sent", "gone"))
-def refer(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("complaint.refer", provides=("ref_code", "center_name"), outcomes=("sent", "gone"))
+def refer(ctx: ActionContext[Assets]) -> ActionResult:
     """Write the referral to the center's queue, with a reference code she keeps."""
-    center = directory_of(ctx.data).get(ctx.vars.get("center"))
+    center = ctx.assets.directory.get(ctx.vars.get("center"))
     if center is None or not center.takes_referrals:
         return ActionResult(vars={"center": None}, outcome="gone")
     code = reference_code()
@@ -344,7 +341,7 @@ def refer(ctx: ActionContext) -> ActionResult:
         "center": center.id, "code": code, "kind": kind_of(ctx.vars.get("kind")).value,
         "state": ctx.vars.get("mx_state"), "contact_channel": ctx.channel, "lang": ctx.lang,
         "at": ctx.now.isoformat(),
-        "summary": summary_card(ctx.vars, ctx.lang, ctx.now.date(), ctx.data),
+        "summary": summary_card(ctx.vars, ctx.lang, ctx.now.date(), ctx.assets.states),
         "personal": list(PERSONAL_FIELDS),
     }
     if given(ctx.vars, "employer"):

@@ -2,32 +2,28 @@
 
 Each result is one message saying how to reach the place; worker centers also get a button
 "send my summary to center N" that leads into the complaint flow's referral. The data come
-from `ctx.data` (loaded at start by `bot.assets`), or the shipped files when it has none.
+from `ctx.assets`, loaded at start by `bot.loader`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from babel import Locale
 from babel.dates import get_day_names
 
+from bot.assets import Assets
 from bot.complaint.directory import (
     Center,
     CenterKind,
-    Directory,
-    Listing,
     Service,
-    default_contacts,
-    default_directory,
-    default_public_systems,
 )
 from bot.complaint.hours import DAYS
-from bot.complaint.mxstates import StateTable, default_states
 from bot.complaint.phones import phone_text, whatsapp_link
-from bot.core.actions import ActionContext, ActionResult, action
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.i18n import BABEL_LOCALES, N_, fill, translate
+
+ACTIONS = ActionCatalog()
 
 Option = dict[str, str]
 
@@ -50,26 +46,6 @@ SERVICE_LABELS: dict[Service, str] = {
 
 
 # -- the data an action reads ------------------------------------------------------------------
-
-def directory_of(data: Mapping[str, Any]) -> Directory:
-    found = data.get("directory")
-    return found if isinstance(found, Directory) else default_directory()
-
-
-def states_of(data: Mapping[str, Any]) -> StateTable:
-    found = data.get("states")
-    return found if isinstance(found, StateTable) else default_states()
-
-
-def systems_of(data: Mapping[str, Any]) -> Listing:
-    found = data.get("public_systems")
-    return found if isinstance(found, Listing) else default_public_systems()
-
-
-def contacts_of(data: Mapping[str, Any]) -> Listing:
-    found = data.get("contacts")
-    return found if isinstance(found, Listing) else default_contacts()
-
 
 def say(lang: str, message: str, **values: object) -> str:
     """A Spanish source text in her language, with `{name}` values filled in."""
@@ -141,21 +117,21 @@ def _languages(center: Center, lang: str) -> str:
 
 # -- actions ----------------------------------------------------------------------------------
 
-@action("centers.resolve_state", provides=("mx_state", "mx_state_name"), outcomes=("ok", "unknown"))
-def resolve_state(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("centers.resolve_state", provides=("mx_state", "mx_state_name"), outcomes=("ok", "unknown"))
+def resolve_state(ctx: ActionContext[Assets]) -> ActionResult:
     """Read the state she typed (saved in `state_text`); the raw text is not kept."""
-    found = states_of(ctx.data).find(str(ctx.vars.get("state_text") or ""))
+    found = ctx.assets.states.find(str(ctx.vars.get("state_text") or ""))
     if found is None:
         return ActionResult(vars={"state_text": None}, outcome="unknown")
     return ActionResult(vars={"mx_state": found.code, "mx_state_name": found.name, "state_text": None},
                         outcome="ok")
 
 
-@action("centers.in_state", provides=("found",))
-def in_state(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("centers.in_state", provides=("found",))
+def in_state(ctx: ActionContext[Assets]) -> ActionResult:
     """The places serving her state (for the service she chose, when she searched by service)."""
     service = ctx.vars.get("service") if ctx.vars.get("search_by") == "service" else None
-    directory, state = directory_of(ctx.data), ctx.vars.get("mx_state_name", "")
+    directory, state = ctx.assets.directory, ctx.vars.get("mx_state_name", "")
     places = directory.in_state(ctx.vars.get("mx_state"), service)
     header = say(ctx.lang, N_("Esto encontré en {state}:"), state=state)
     if not places and service:
@@ -170,11 +146,11 @@ def in_state(ctx: ActionContext) -> ActionResult:
                         say=(header, *texts))
 
 
-@action("centers.nearest", provides=("found",))
-def nearest(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("centers.nearest", provides=("found",))
+def nearest(ctx: ActionContext[Assets]) -> ActionResult:
     """The three places nearest to the location she shared, with distances; the location is dropped."""
     where = ctx.vars.get("where") or {}
-    found = directory_of(ctx.data).nearest(float(where.get("lat", 0)), float(where.get("lon", 0))) \
+    found = ctx.assets.directory.nearest(float(where.get("lat", 0)), float(where.get("lon", 0))) \
         if where else []
     if not found:
         return ActionResult(vars={"where": None, "found": _other_ways(ctx.lang)},
@@ -186,7 +162,7 @@ def nearest(ctx: ActionContext) -> ActionResult:
     return ActionResult(vars={"where": None, "found": options}, say=(header, *texts))
 
 
-def _send_options(ctx: ActionContext, places: Sequence[Center]) -> list[Option]:
+def _send_options(ctx: ActionContext[Assets], places: Sequence[Center]) -> list[Option]:
     """One "send my summary" button per worker center; into the referral, or the guide first."""
     target = "complaint.check_center" if ctx.vars.get("case_ready") else "complaint"
     return [{"label": say(ctx.lang, N_("Mandar mi resumen al centro {n}"), n=i + 1),

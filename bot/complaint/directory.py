@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -250,22 +249,6 @@ def load_contacts(path: Path = CONTACTS_FILE) -> Listing:
     return listing
 
 
-@lru_cache(maxsize=1)
-def default_directory() -> Directory:
-    """The shipped directory, for code run without `FlowSet.data` (read once per process)."""
-    return load_directory()
-
-
-@lru_cache(maxsize=1)
-def default_public_systems() -> Listing:
-    return load_public_systems()
-
-
-@lru_cache(maxsize=1)
-def default_contacts() -> Listing:
-    return load_contacts()
-
-
 def directory_problems(path: Path = DIRECTORY_FILE, states: StateTable | None = None) -> list[Problem]:
     return _read_directory(path, states or default_states())[1]
 
@@ -295,25 +278,6 @@ def data_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
         if (data_dir / name).exists():
             problems += check(data_dir / name)
     return problems
-
-
-def load_place_data(data_dir: Path = DATA_DIR, production: bool = False) -> dict[str, object]:
-    """The `FlowSet.data` entries the complaint, centers and person actions read.
-
-    Keys: `states`, `directory`, `public_systems`, `contacts`, for the files that exist (the
-    actions fall back to the shipped ones). `InputError` names the first error of a file.
-    """
-    data: dict[str, object] = {}
-    states = default_states()
-    if (data_dir / "states.yaml").exists():
-        data["states"] = states = load_states(data_dir / "states.yaml")
-    if (data_dir / "directory.yaml").exists():
-        data["directory"] = load_directory(data_dir / "directory.yaml", production, states)
-    if (data_dir / "public_systems.yaml").exists():
-        data["public_systems"] = load_public_systems(data_dir / "public_systems.yaml")
-    if (data_dir / "contacts.yaml").exists():
-        data["contacts"] = load_contacts(data_dir / "contacts.yaml")
-    return data
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

@@ -8,12 +8,15 @@ from typing import Any
 
 from babel.dates import format_date, format_time
 
-from bot.complaint.centers import directory_of, say
+from bot.assets import Assets
+from bot.complaint.centers import say
 from bot.complaint.directory import Center, Directory
 from bot.complaint.hours import next_opening
-from bot.core.actions import ActionContext, ActionResult, action
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.core.turn import Effect
 from bot.i18n import BABEL_LOCALES, N_
+
+ACTIONS = ActionCatalog()
 
 
 def handoff_center(directory: Directory, vars: Mapping[str, Any]) -> Center | None:
@@ -48,11 +51,11 @@ def answer_time(center: Center, now: datetime, lang: str) -> str:
     return say(lang, N_("Te contestarán el {day} después de las {time}."), day=day, time=hour)
 
 
-@action("person.request")
-def request(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("person.request")
+def request(ctx: ActionContext[Assets]) -> ActionResult:
     """Send her request for a person to the relevant center, say when to expect an answer, and
     keep the bot quiet while a person answers (what she writes meanwhile joins the request)."""
-    center = handoff_center(directory_of(ctx.data), ctx.vars)
+    center = handoff_center(ctx.assets.directory, ctx.vars)
     record = Effect("handoff", {
         "at": ctx.now.isoformat(), "flow": ctx.vars.get("_from_flow"),
         "center": center.id if center else None, "state": ctx.vars.get("mx_state"),

@@ -1,29 +1,35 @@
-"""The registry of named Python actions that flow files may call with `action: family.name`.
+"""Named Python actions that flow files call with `action: family.name`, and the requests
+that `await:` states make of the outside world.
 
 An action is pure: it gets an `ActionContext` (the answers so far, the language, the time,
-the loaded data files) and returns an `ActionResult` (variables to set, effects to record,
+the typed data it draws on) and returns an `ActionResult` (variables to set, effects to record,
 an outcome for the state's `on:` table, texts to say). Storage and sending stay in the service.
-Each family lives in its own module and registers itself with `@action`; the checker knows
-every registered name, the variables it provides and the outcomes it may return.
+
+Each feature keeps its own `ActionCatalog` and registers into it with `@ACTIONS.action(...)`
+and `ACTIONS.request(...)`; `bot.features` merges them. Nothing here is global: a `FlowSet`
+carries the catalog it was checked against, so the engine runs exactly what the checker saw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bot.core.turn import Effect
+from bot.errors import BotError
+
+AssetsT = TypeVar("AssetsT")
 
 
 @dataclass(frozen=True, slots=True)
-class ActionContext:
+class ActionContext(Generic[AssetsT]):
     vars: Mapping[str, Any]
     lang: str
     now: datetime
     channel: str
-    data: Mapping[str, Any] = field(default_factory=dict)
+    assets: AssetsT  # the typed data files the flows were loaded with (`bot.assets.Assets`)
     consent: bool = False  # whether she agreed that the bot keeps her personal answers
 
 
@@ -38,11 +44,14 @@ class ActionResult:
     request: Mapping[str, Any] | None = None  # for a state with `await`: what to ask the service
 
 
-ActionFunction = Callable[[ActionContext], ActionResult]
+ActionFunction = Callable[[ActionContext[Any]], ActionResult]
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
+    """An action as the checker sees it: the variables it may set, its outcomes, and where
+    the options it builds may lead (`flow.state`)."""
+
     name: str
     run: ActionFunction
     provides: frozenset[str] = frozenset()
@@ -50,34 +59,60 @@ class ActionSpec:
     goes_to: frozenset[str] = frozenset()
 
 
-REGISTRY: dict[str, ActionSpec] = {}
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """What an `await: NAME` state asks the outside world: the outcomes its answer may give
+    (the keys of the state's `on:`) and the variables the answer may set."""
+
+    name: str
+    outcomes: frozenset[str]
+    provides: frozenset[str] = frozenset()
 
 
-def action(
-    name: str,
-    provides: tuple[str, ...] = (),
-    outcomes: tuple[str, ...] = (),
-    goes_to: tuple[str, ...] = (),
-) -> Callable[[ActionFunction], ActionFunction]:
-    """Register an action under `name`, declaring the variables and outcomes it can produce.
+@dataclass(slots=True)
+class ActionCatalog:
+    """The actions and requests flows may name, each under a unique name."""
 
-    For an action in a state with `await:`, `provides` and `outcomes` include what the
-    service's answer to its request may set and return. `goes_to` lists the targets
-    (`flow.state`) the options it builds may lead to, so the checker can verify them.
-    """
+    actions: dict[str, ActionSpec] = field(default_factory=dict)
+    requests: dict[str, RequestSpec] = field(default_factory=dict)
 
-    def register(run: ActionFunction) -> ActionFunction:
-        REGISTRY[name] = ActionSpec(name, run, frozenset(provides), frozenset(outcomes),
-                                    frozenset(goes_to))
-        return run
+    def action(
+        self,
+        name: str,
+        provides: tuple[str, ...] = (),
+        outcomes: tuple[str, ...] = (),
+        goes_to: tuple[str, ...] = (),
+    ) -> Callable[[ActionFunction], ActionFunction]:
+        """Register an action under `name`, declaring the variables and outcomes it can produce.
 
-    return register
+        `goes_to` lists the targets (`flow.state`) the options it builds may lead to, so the
+        checker can verify them. An action that builds a request for an `await:` state declares
+        no outcomes of its own: the request's answer gives them (see `request`).
+        """
 
+        def register(run: ActionFunction) -> ActionFunction:
+            self._add(self.actions, name, ActionSpec(name, run, frozenset(provides),
+                                                     frozenset(outcomes), frozenset(goes_to)))
+            return run
 
-def load_builtin_actions() -> None:
-    """Import every action family so each registers itself."""
-    from bot import privacy  # noqa: F401
-    from bot.complaint import actions, centers, person  # noqa: F401
-    from bot.rights import actions as _rights  # noqa: F401
-    from bot.severance import actions as _severance  # noqa: F401
-    from bot.workshops import actions as _workshops  # noqa: F401
+        return register
+
+    def request(self, name: str, outcomes: tuple[str, ...], provides: tuple[str, ...] = ()) -> None:
+        """Declare what `await: name` asks: the service must have a resolver of that name."""
+        self._add(self.requests, name, RequestSpec(name, frozenset(outcomes), frozenset(provides)))
+
+    @classmethod
+    def merged(cls, catalogs: Iterable[ActionCatalog]) -> ActionCatalog:
+        whole = cls()
+        for catalog in catalogs:
+            for spec in catalog.actions.values():
+                whole._add(whole.actions, spec.name, spec)
+            for request in catalog.requests.values():
+                whole._add(whole.requests, request.name, request)
+        return whole
+
+    @staticmethod
+    def _add(into: dict[str, Any], name: str, item: object) -> None:
+        if name in into:
+            raise BotError(f"two actions or requests are named {name!r}")
+        into[name] = item

@@ -1,9 +1,10 @@
 """The flow checker: finds every problem in the flow files and says where, in plain words.
 
-`check_flow_files(directory)` reads each `flows/*.yaml` conversation, validates it against the
+`check_flow_files(directory, catalog)` reads each `flows/*.yaml` conversation, validates it against the
 schema, then checks the set as a whole: targets, reachability, ways out, actions,
-placeholders, triggers, button labels and translations. The engine refuses to serve a set
-with errors, so a staff member's mistake never reaches workers.
+placeholders, triggers, button labels and translations. `catalog` holds the actions and
+`await:` requests the flows may name (`bot.features.builtin_catalog()` for the shipped ones).
+The engine refuses to serve a set with errors, so a staff member's mistake never reaches workers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from babel.messages.pofile import read_po
 from pydantic import BaseModel, ValidationError
 
-from bot.core.actions import REGISTRY, load_builtin_actions
+from bot.core.actions import ActionCatalog, ActionSpec, RequestSpec
 from bot.core.flowfile import PLACEHOLDER, Flow, Input, Option, State
 from bot.core.textnorm import normalize
 from bot.i18n import LANGUAGES, format_marker_in, translator
@@ -56,9 +57,8 @@ def flow_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
-def check_flow_files(directory: Path, lang: str = "es") -> CheckReport:
-    """Read and check every flow file in `directory`."""
-    load_builtin_actions()
+def check_flow_files(directory: Path, catalog: ActionCatalog, lang: str = "es") -> CheckReport:
+    """Read and check every flow file in `directory` against the actions of `catalog`."""
     _ = translator(lang)
     report = CheckReport()
     for path in flow_files(directory):
@@ -74,7 +74,7 @@ def check_flow_files(directory: Path, lang: str = "es") -> CheckReport:
             )
             continue
         report.sources[source.flow.flow] = source
-    report.problems += FlowSetChecker(report.sources, _).run()
+    report.problems += FlowSetChecker(report.sources, catalog, _).run()
     report.problems += missing_translations(directory, _)
     return report
 
@@ -132,8 +132,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
 class FlowSetChecker:
     """Checks that need the whole set of flows: targets, graph, actions, placeholders, triggers."""
 
-    def __init__(self, sources: dict[str, FlowSource], _: Translate) -> None:
+    def __init__(self, sources: dict[str, FlowSource], catalog: ActionCatalog, _: Translate) -> None:
         self.sources = sources
+        self.catalog = catalog
         self._ = _
         self.problems: list[Problem] = []
 
@@ -161,8 +162,19 @@ class FlowSetChecker:
             return (target, self.sources[target].flow.start)
         return None
 
+    def action_of(self, state: State) -> ActionSpec | None:
+        return self.catalog.actions.get(state.action) if state.action else None
+
+    def request_of(self, state: State) -> RequestSpec | None:
+        return self.catalog.requests.get(state.await_) if state.await_ else None
+
+    def provided_by(self, state: State) -> set[str]:
+        """The variables a state's action, and the answer to its request, may set."""
+        spec, request = self.action_of(state), self.request_of(state)
+        return set(spec.provides if spec else ()) | set(request.provides if request else ())
+
     def edges(self, flow: Flow, state: State) -> Iterator[Node]:
-        spec = REGISTRY.get(state.action) if state.action else None
+        spec = self.action_of(state)
         for target in [*state.targets(), *(spec.goes_to if spec else ())]:
             node = self.resolve(flow, target)
             if node:
@@ -204,11 +216,17 @@ class FlowSetChecker:
     def _check_action(self, source: FlowSource, name: str, state: State) -> None:
         _ = self._
         loc = ("states", name)
-        spec = REGISTRY.get(state.action) if state.action else None
+        spec = self.action_of(state)
         if state.action and spec is None:
             self.error(source, (*loc, "action"), "unknown-action",
                        _("la acción «{action}» no existe").format(action=state.action)
-                       + _suggest(state.action, list(REGISTRY), _))
+                       + _suggest(state.action, list(self.catalog.actions), _))
+        request = self.request_of(state)
+        if state.await_ and request is None:
+            self.error(source, (*loc, "await"), "unknown-await",
+                       _("nadie responde a «await: {name}».{hint} Se puede esperar: {known}").format(
+                           name=state.await_, known=_listed(self.catalog.requests),
+                           hint=_suggest(state.await_, list(self.catalog.requests), _)))
         if state.await_ and not (state.action and state.on):
             self.error(source, (*loc, "await"), "await-without-on",
                        _("«await» necesita una acción («action») que pregunte y «on:» para cada "
@@ -222,12 +240,14 @@ class FlowSetChecker:
                     self.error(source, (*loc, "action"), "missing-target",
                                _("la acción «{action}» lleva a «{target}», que no existe").format(
                                    action=spec.name, target=target))
-            for outcome in state.on or {}:
-                if outcome not in spec.outcomes:
-                    self.error(source, (*loc, "on", outcome), "unknown-outcome",
-                               _("la acción «{action}» nunca da el resultado «{outcome}»; "
-                                 "da: {known}").format(action=spec.name, outcome=outcome,
-                                                       known=", ".join(sorted(spec.outcomes)) or "-"))
+        if request is not None:
+            self._check_outcomes(source, loc, state, request.outcomes, lambda outcome: _(
+                "la respuesta a «await: {name}» nunca da el resultado «{outcome}»; da: {known}").format(
+                    name=request.name, outcome=outcome, known=_listed(request.outcomes)))
+        elif spec is not None and not state.await_:  # in an `await:` state the answer routes
+            self._check_outcomes(source, loc, state, spec.outcomes, lambda outcome: _(
+                "la acción «{action}» nunca da el resultado «{outcome}»; da: {known}").format(
+                    action=spec.name, outcome=outcome, known=_listed(spec.outcomes)))
         if state.choices_from and (spec is None or state.choices_from not in spec.provides):
             self.error(source, (*loc, "choices_from"), "choices-from-unknown",
                        _("«choices_from: {var}» necesita una acción en este estado que llene "
@@ -235,6 +255,12 @@ class FlowSetChecker:
         if (state.yes or state.no) and state.input_type != "yes_no":
             self.error(source, (*loc, "yes" if state.yes else "no"), "yes-no-without-input",
                        _("«yes» y «no» solo sirven con «input: {{type: yes_no}}»"))
+
+    def _check_outcomes(self, source: FlowSource, loc: tuple[str, str], state: State,
+                        known: frozenset[str], message: Callable[[str], str]) -> None:
+        for outcome in state.on or {}:
+            if outcome not in known:
+                self.error(source, (*loc, "on", outcome), "unknown-outcome", message(outcome))
 
     def _check_way_out(self, source: FlowSource, name: str, state: State) -> None:
         _ = self._
@@ -299,7 +325,7 @@ class FlowSetChecker:
         for source in self.sources.values():
             for name, state in source.flow.states.items():
                 node = (source.flow.flow, name)
-                available = known.get(node, set()) | _provided_by(state)
+                available = known.get(node, set()) | self.provided_by(state)
                 for loc, text in _texts_with_loc(state):
                     if found := format_marker_in(text):
                         self.error(source, ("states", name, *loc), "percent-sign",
@@ -321,7 +347,7 @@ class FlowSetChecker:
         while changed:
             changed = False
             for node, (flow, state) in states.items():
-                after = before[node] | _provided_by(state) | ({state.save_as} if state.save_as else set())
+                after = before[node] | self.provided_by(state) | ({state.save_as} if state.save_as else set())
                 for target in self.edges(flow, state):
                     if target in before and not after <= before[target]:
                         before[target] |= after
@@ -330,11 +356,6 @@ class FlowSetChecker:
 
     def _target_names(self, flow: Flow) -> list[str]:
         return list(flow.states) + list(self.sources)
-
-
-def _provided_by(state: State) -> set[str]:
-    spec = REGISTRY.get(state.action) if state.action else None
-    return set(spec.provides) if spec else set()
 
 
 def _named_targets(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -358,6 +379,10 @@ def _texts_with_loc(state: State) -> Iterator[tuple[tuple[str | int, ...], str]]
         yield ("help",), state.help
     for i, option in enumerate(state.choices or ()):
         yield ("choices", i, "label"), option.label
+
+
+def _listed(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names)) or "-"
 
 
 def _suggest(word: str, candidates: Iterable[str], _: Translate) -> str:

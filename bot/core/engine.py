@@ -8,17 +8,21 @@ exactly the same conversation.
 Order of a step: unsupported messages are answered and change nothing; a session whose state
 vanished (a staff edit) restarts its flow; the last system menu is answered; global
 commands; the idle check (offer to resume); flow triggers; finally the current state's answer.
+
+A state with `await:` asks the outside world (a workshop seat): its turn carries a `request`
+effect (`pending_request`); whoever holds the world (the service, the script runner) answers it
+and calls `answer_request`, which steps again with the answer, all before anything is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core import commands as msg
-from bot.core.actions import REGISTRY, ActionContext
+from bot.core.actions import ActionContext
 from bot.core.events import Event, EventKind
 from bot.core.flowfile import InputType, State, When
 from bot.core.flowset import MAIN_FLOW, FlowSet
@@ -44,6 +48,22 @@ class _Option:
     button: str
     saved: str
     go: str | None = None
+
+
+def pending_request(turn: Turn) -> Effect | None:
+    """The question a turn's `await:` state asks, if any: `data["name"]` names the request."""
+    return next((e for e in turn.effects if e.kind == REQUEST), None)
+
+
+def answer_request(flows: FlowSet, turn: Turn, event: Event, outcome: str,
+                   data: Mapping[str, Any], now: datetime) -> Turn:
+    """The turn once the outside world answered its request: one more step with the answer
+    (a RESULT event routed by the state's `on:`), its replies and effects added to the first."""
+    request = pending_request(turn)
+    answer = replace(event, kind=EventKind.RESULT, text="", value=outcome, data=dict(data))
+    follow = step(flows, turn.session, answer, now)
+    kept = tuple(e for e in turn.effects if e is not request)
+    return Turn(follow.session, turn.replies + follow.replies, kept + follow.effects)
 
 
 def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -> Turn:
@@ -362,11 +382,11 @@ class _Run:
             position = self.flows.resolve(position.flow, target) if target else self.flows.home
 
     def _run_action(self, state: State) -> str | None:
-        spec = REGISTRY.get(state.action or "")
-        if spec is None:
+        spec = self.flows.actions.actions.get(state.action or "")
+        if spec is None:  # no action here (the checker rejects a set naming an unknown one)
             return None
         result = spec.run(ActionContext(vars=dict(self.vars), lang=self.s.lang, now=self.now,
-                                        channel=self.event.channel, data=self.flows.data,
+                                        channel=self.event.channel, assets=self.flows.assets,
                                         consent=self.s.consent))
         for name, value in result.vars.items():
             if value is None:

@@ -1,23 +1,21 @@
-"""`FlowSet`: the checked flows the engine runs, with their triggers and the data they draw on.
+"""`FlowSet`: the checked flows the engine runs, with their triggers, actions and data.
 
-`load_flowset(directory)` runs the checker and refuses a set with errors (`FlowError`), so the
-engine only ever sees flows whose targets, actions and placeholders are known to be sound.
+A `FlowSet` comes from `bot.core.loading.load_flowset`, which runs the checker first and
+refuses a set with errors, so the engine only ever sees flows whose targets, actions and
+placeholders are known to be sound, and runs exactly the actions the checker checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from bot.core.checker import check_flow_files
+from bot.core.actions import ActionCatalog
 from bot.core.flowfile import Flow, State
 from bot.core.session import Position
 from bot.core.textnorm import normalize
 from bot.core.turn import Reply
-from bot.errors import FlowError
-from bot.problems import Problem, has_errors
+from bot.problems import Problem
 
 MAIN_FLOW = "main"
 MENU_STATE = "menu"
@@ -32,7 +30,8 @@ Fallback = Callable[[str, str], tuple[Reply, ...] | None]
 @dataclass(slots=True)
 class FlowSet:
     flows: dict[str, Flow]
-    data: dict[str, Any] = field(default_factory=dict)
+    actions: ActionCatalog = field(default_factory=ActionCatalog)
+    assets: object = None  # what actions read (`bot.assets.Assets`); the engine only passes it on
     fallback: Fallback | None = None
     warnings: list[Problem] = field(default_factory=list)
     triggers: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -85,13 +84,3 @@ class FlowSet:
         found = self.flows.get(flow)
         return (found.timeout_minutes if found else None) or DEFAULT_TIMEOUT_MINUTES
 
-
-def load_flowset(directory: Path, data: Mapping[str, Any] | None = None) -> FlowSet:
-    """Check and load every flow in `directory`; raise `FlowError` if any has an error."""
-    report = check_flow_files(directory)
-    if has_errors(report.problems):
-        raise FlowError([p for p in report.problems if p.severity == "error"])
-    if MAIN_FLOW not in report.sources:
-        raise FlowError([f"{directory}: no flow named '{MAIN_FLOW}'"])
-    flows = {name: source.flow for name, source in report.sources.items()}
-    return FlowSet(flows=flows, data=dict(data or {}), warnings=report.problems)

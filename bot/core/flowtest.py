@@ -26,19 +26,19 @@ Comparisons ignore case and accents. `labor-bot flows test` and pytest run every
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.core.engine import REQUEST, step
+from bot.core.engine import answer_request, pending_request, step
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
 from bot.core.session import Session
 from bot.core.textnorm import normalize
-from bot.core.turn import Reply, Turn
+from bot.core.turn import Reply
 from bot.yamlsource import YamlSyntaxError, plain, read_yaml
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a fixed clock: scripts are reproducible
@@ -128,15 +128,17 @@ class _Conversation:
         if isinstance(event, str):
             return [event]
         turn = step(self.flows, self.session, event, self.now)
-        request = next((e for e in turn.effects if e.kind == REQUEST), None)
+        request = pending_request(turn)
         if request is not None:
             if item.answer is None:
                 return [f"el flujo espera «{request.data.get('name')}»: agrega «answer:» a este paso"]
-            result = replace(event, kind=EventKind.RESULT, text="", value=item.answer.outcome,
-                             data=item.answer.data)
-            follow = step(self.flows, turn.session, result, self.now)
-            kept = tuple(e for e in turn.effects if e is not request)
-            turn = Turn(follow.session, turn.replies + follow.replies, kept + follow.effects)
+            name = str(request.data.get("name"))
+            known = self.flows.actions.requests.get(name)
+            if known is not None and item.answer.outcome not in known.outcomes:
+                return [f"«{name}» nunca responde «{item.answer.outcome}»; responde: "
+                        f"{', '.join(sorted(known.outcomes))}"]
+            turn = answer_request(self.flows, turn, event, item.answer.outcome, item.answer.data,
+                                  self.now)
         elif item.answer is not None:
             return ["este paso trae «answer:» pero el flujo no esperaba nada"]
         self.session, self.last = turn.session, turn.replies

@@ -79,8 +79,15 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def reload_catalogs() -> None:
-    """Forget loaded catalogs (after `make i18n` recompiled them)."""
+    """Read the catalogs again (after `make i18n` recompiled them)."""
     _catalog.cache_clear()
+    preload_catalogs()
+
+
+def preload_catalogs() -> None:
+    """Read every language's catalog now, so answering a worker never waits on the disk."""
+    for lang in LANGUAGES[1:]:
+        _catalog(lang)
 
 
 def fill(text: str, values: Mapping[str, Any]) -> str:

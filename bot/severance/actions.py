@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from bot.assets import Assets
 from bot.complaint.rules import dismissal_deadline
-from bot.core.actions import ActionContext, ActionResult, action
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.i18n import N_, format_day, format_money, translator
 from bot.severance.calculator import (
     CalcInputError,
@@ -22,6 +23,8 @@ from bot.severance.calculator import (
 )
 from bot.severance.minimum_wage import Zone
 
+ACTIONS = ActionCatalog()
+
 DAYS_IN = {"day": 1, "week": 7, "fortnight": 15, "month": 30}
 REASONS = {  # the flow's answer -> (reason, the worker left for the employer's fault)
     "resignation": (Reason.RESIGNATION, False),
@@ -31,14 +34,14 @@ REASONS = {  # the flow's answer -> (reason, the worker left for the employer's 
 }
 
 
-@action("severance.period", outcomes=("known", "ask"))
-def period(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("severance.period", outcomes=("known", "ask"))
+def period(ctx: ActionContext[Assets]) -> ActionResult:
     """Ask whether the amount is per day, week, fortnight or month only if she did not say."""
     return ActionResult(outcome="known" if ctx.vars.get("salary_per") in DAYS_IN else "ask")
 
 
-@action("severance.compute", outcomes=("ok", "bad_dates", "bad_salary", "unavailable"))
-def compute(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("severance.compute", outcomes=("ok", "bad_dates", "bad_salary", "unavailable"))
+def compute(ctx: ActionContext[Assets]) -> ActionResult:
     _ = translator(ctx.lang)
     reason, employer_fault = REASONS.get(str(ctx.vars.get("reason")), (Reason.RESIGNATION, False))
     try:
@@ -49,14 +52,14 @@ def compute(ctx: ActionContext) -> ActionResult:
             zone=Zone.BORDER if ctx.vars.get("border") is True else Zone.GENERAL,
             employer_fault=employer_fault,
         )
-        result = compute_severance(data, today=ctx.now.date())
+        result = compute_severance(data, today=ctx.now.date(), wages=ctx.assets.minimum_wages)
     except CalcInputError as error:
         return ActionResult(say=(error.translated(_),), outcome=_what_to_fix(error))
     dismissed = reason is not Reason.RESIGNATION or employer_fault
     return ActionResult(say=(summary(result, data, ctx.lang, ctx.now.date(), dismissed),), outcome="ok")
 
 
-def _daily_salary(ctx: ActionContext) -> Decimal:
+def _daily_salary(ctx: ActionContext[Assets]) -> Decimal:
     amount = Decimal(str(ctx.vars["salary"]))
     per = str(ctx.vars.get("salary_per") or "month")
     if per == "month":

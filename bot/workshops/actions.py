@@ -1,6 +1,6 @@
 """Actions of the workshops flow: pure, they read the workshop table and the clock.
 
-The actions are pure: they read the loaded `WorkshopTable` (`ctx.data["workshops"]`) and
+The actions are pure: they read the loaded `WorkshopTable` (`ctx.assets.workshops`) and
 `ctx.now`. Taking a seat, cancelling and listing her sign-ups are requests of `await:`
 states, answered by the resolvers in `bot.workshops.resolvers` before the service's one commit. Personal
 answers (name, workplace…) never go to the seat keeper: `workshops.record` writes them as a
@@ -12,11 +12,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.core.actions import ActionContext, ActionResult, action
+from bot.assets import Assets
+from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.core.inputs import read_yes_no
 from bot.core.turn import Effect
 from bot.i18n import N_, translate
-from bot.workshops.table import DATA_KEY, Workshop, WorkshopTable, short_day, when_text
+from bot.workshops.table import Workshop, WorkshopTable, short_day, when_text
+
+ACTIONS = ActionCatalog()
+# What the seat keeper answers (`bot.workshops.resolvers`), for `await:` states.
+ACTIONS.request("availability", outcomes=("open", "full", "already", "already_waiting"),
+                provides=("seats_left", "waiting", "code", "place"))
+ACTIONS.request("seat", outcomes=("confirmed", "waitlisted", "already"), provides=("code", "place"))
+ACTIONS.request("cancel", outcomes=("cancelled", "none"))
+ACTIONS.request("my_signups", outcomes=("some", "none"), provides=("my_signups",))
 
 PERSONAL = ("ws_name", "ws_workplace", "ws_industry", "ws_childcare_needed", "ws_access")
 DESCRIBED = ("ws_title", "ws_description", "ws_when", "ws_place", "ws_place_full", "ws_childcare")
@@ -25,12 +34,11 @@ MY_WORKSHOPS = N_("Mis inscripciones")
 MAIN_MENU = N_("Menú principal")
 
 
-def _table(ctx: ActionContext) -> WorkshopTable:
-    table = ctx.data.get(DATA_KEY)
-    return table if isinstance(table, WorkshopTable) else WorkshopTable({})
+def _table(ctx: ActionContext[Assets]) -> WorkshopTable:
+    return ctx.assets.workshops
 
 
-def _picked(ctx: ActionContext) -> Workshop | None:
+def _picked(ctx: ActionContext[Assets]) -> Workshop | None:
     return _table(ctx).get(ctx.vars.get("workshop_id"))
 
 
@@ -56,7 +64,7 @@ def describe(ws: Workshop, lang: str, now: datetime) -> dict[str, str]:
     }
 
 
-def _terms(ws: Workshop | None, ctx: ActionContext) -> dict[str, Any]:
+def _terms(ws: Workshop | None, ctx: ActionContext[Assets]) -> dict[str, Any]:
     """The request parameters every seat script needs; a removed workshop gives no seats."""
     return {"workshop": ws.id if ws else str(ctx.vars.get("workshop_id", "")),
             "capacity": ws.capacity if ws else 0,
@@ -64,14 +72,14 @@ def _terms(ws: Workshop | None, ctx: ActionContext) -> dict[str, Any]:
             "now": int(ctx.now.timestamp())}
 
 
-@action("workshops.any_upcoming", outcomes=("some", "none"))
-def any_upcoming(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.any_upcoming", outcomes=("some", "none"))
+def any_upcoming(ctx: ActionContext[Assets]) -> ActionResult:
     """Whether any workshop still takes sign-ups."""
     return ActionResult(outcome="some" if _table(ctx).upcoming(ctx.now) else "none")
 
 
-@action("workshops.upcoming", provides=("workshop_options",), goes_to=("workshops.mine", "main.menu"))
-def upcoming(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.upcoming", provides=("workshop_options",), goes_to=("workshops.mine", "main.menu"))
+def upcoming(ctx: ActionContext[Assets]) -> ActionResult:
     """The workshops still taking sign-ups as options, then "my sign-ups" and the menu."""
     options: list[dict[str, Any]] = [{"label": _label(w, ctx.lang), "value": w.id}
                                       for w in _table(ctx).upcoming(ctx.now)]
@@ -80,8 +88,8 @@ def upcoming(ctx: ActionContext) -> ActionResult:
     return ActionResult(vars={"workshop_options": options})
 
 
-@action("workshops.check", provides=DESCRIBED, outcomes=("open", "closed", "past", "removed"))
-def check(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.check", provides=DESCRIBED, outcomes=("open", "closed", "past", "removed"))
+def check(ctx: ActionContext[Assets]) -> ActionResult:
     """Describe the chosen workshop, and say whether she can still sign up."""
     ws = _picked(ctx)
     if ws is None:
@@ -90,35 +98,33 @@ def check(ctx: ActionContext) -> ActionResult:
     return ActionResult(vars=describe(ws, ctx.lang, ctx.now), outcome=outcome)
 
 
-@action("workshops.availability", provides=("seats_left", "waiting", "code", "place"),
-        outcomes=("open", "full", "already", "already_waiting"))
-def availability(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.availability")
+def availability(ctx: ActionContext[Assets]) -> ActionResult:
     """Ask how many seats are left, and whether she already holds a place."""
     return ActionResult(request=_terms(_picked(ctx), ctx))
 
 
-@action("workshops.new_attempt", provides=("ws_nonce", *PERSONAL))
-def new_attempt(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.new_attempt", provides=("ws_nonce", *PERSONAL))
+def new_attempt(ctx: ActionContext[Assets]) -> ActionResult:
     """Start a sign-up or a cancellation: a fresh id for it, and no answers left from before."""
     return ActionResult(vars={"ws_nonce": ctx.now.isoformat(), **dict.fromkeys(PERSONAL, "")})
 
 
-@action("workshops.childcare_offered", outcomes=("offered", "not_offered"))
-def childcare_offered(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.childcare_offered", outcomes=("offered", "not_offered"))
+def childcare_offered(ctx: ActionContext[Assets]) -> ActionResult:
     ws = _picked(ctx)
     return ActionResult(outcome="offered" if ws and ws.childcare else "not_offered")
 
 
-@action("workshops.take_seat", provides=("code", "place"),
-        outcomes=("confirmed", "waitlisted", "already"))
-def take_seat(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.take_seat")
+def take_seat(ctx: ActionContext[Assets]) -> ActionResult:
     """Ask for a seat, or a waitlist place when it is full."""
     return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", "")),
                                  "lang": ctx.lang, "discreet": ctx.vars.get("ws_discreet") == "yes"})
 
 
-@action("workshops.record")
-def record(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.record")
+def record(ctx: ActionContext[Assets]) -> ActionResult:
     """The sign-up record staff export: her answers only if she consented (else none were kept)."""
     answers = {name[3:]: value for name in PERSONAL
                if (value := _kept(ctx.vars.get(name))) is not None}
@@ -137,14 +143,14 @@ def _kept(value: Any) -> Any:
     return value
 
 
-@action("workshops.request_mine", provides=("my_signups",), outcomes=("some", "none"))
-def request_mine(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.request_mine")
+def request_mine(ctx: ActionContext[Assets]) -> ActionResult:
     """Ask for her places in the workshops that are not over."""
     return ActionResult(request={"workshops": [w.id for w in _table(ctx).current(ctx.now)]})
 
 
-@action("workshops.signup_options", provides=("signup_options",), goes_to=("main.menu",))
-def signup_options(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.signup_options", provides=("signup_options",), goes_to=("main.menu",))
+def signup_options(ctx: ActionContext[Assets]) -> ActionResult:
     table = _table(ctx)
     options: list[dict[str, Any]] = [
         {"label": _label(ws, ctx.lang), "value": ws.id}
@@ -153,9 +159,9 @@ def signup_options(ctx: ActionContext) -> ActionResult:
     return ActionResult(vars={"signup_options": options})
 
 
-@action("workshops.signup_detail", provides=(*DESCRIBED, "code", "place"),
+@ACTIONS.action("workshops.signup_detail", provides=(*DESCRIBED, "code", "place"),
         outcomes=("confirmed", "waiting", "removed"))
-def signup_detail(ctx: ActionContext) -> ActionResult:
+def signup_detail(ctx: ActionContext[Assets]) -> ActionResult:
     ws = _picked(ctx)
     held = next((p for p in ctx.vars.get("my_signups") or () if ws and p["workshop"] == ws.id), None)
     if ws is None or held is None:
@@ -164,7 +170,7 @@ def signup_detail(ctx: ActionContext) -> ActionResult:
                               "place": held["place"]}, outcome=str(held["status"]))
 
 
-@action("workshops.cancel_seat", outcomes=("cancelled", "none"))
-def cancel_seat(ctx: ActionContext) -> ActionResult:
+@ACTIONS.action("workshops.cancel_seat")
+def cancel_seat(ctx: ActionContext[Assets]) -> ActionResult:
     """Ask to give her place back; the first on the waitlist gets it."""
     return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", ""))})

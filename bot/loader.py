@@ -1,0 +1,68 @@
+"""`load_assets(directory)`: the checked flows and the typed data they draw on, from a flows/ folder.
+
+This is where the disk is read, once at start and on every reload: flow files through the
+checker, then `data/` (states, centers, public systems, contacts, workshops, minimum wages),
+`topics/` and `matching/`. A folder without some of them gets empty data for those parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from bot.assets import Assets
+from bot.complaint.directory import Directory, Listing, load_contacts, load_directory, load_public_systems
+from bot.complaint.mxstates import StateTable, load_states
+from bot.core.flowset import FlowSet
+from bot.core.loading import load_flowset
+from bot.errors import FlowError
+from bot.features import builtin_catalog
+from bot.i18n import preload_catalogs
+from bot.paths import FLOWS_DIR
+from bot.problems import Severity
+from bot.rights.matcher import TopicMatcher
+from bot.rights.search import RightsSearch
+from bot.rights.synonyms import synonym_problems
+from bot.rights.topics import TopicCatalog, load_topics
+from bot.severance.minimum_wage import MinimumWageTable, load_minimum_wages
+from bot.workshops.table import load_workshops
+
+T = TypeVar("T")
+
+
+def load_assets(directory: Path = FLOWS_DIR, production: bool = False) -> FlowSet:
+    """The flow set the engine runs, with its data and the free-text search.
+
+    In production the sample centers and workshops (`example: true`) are left out.
+    Raises `FlowError` if a checker finds errors, so a broken edit never reaches workers.
+    """
+    flows = load_flowset(directory, builtin_catalog())
+    names = frozenset(flows.flows)
+    data = directory / "data"
+    states = load_states(data / "states.yaml") if (data / "states.yaml").exists() else StateTable(())
+    wages = data / "minimum_wages.yaml"
+    topics = load_topics(directory / "topics") if (directory / "topics").is_dir() else None
+    flows.assets = Assets(
+        flow_names=names,
+        states=states,
+        directory=_if_there(data / "directory.yaml",
+                            lambda path: load_directory(path, production, states), Directory(())),
+        public_systems=_if_there(data / "public_systems.yaml", load_public_systems, Listing(())),
+        contacts=_if_there(data / "contacts.yaml", load_contacts, Listing(())),
+        workshops=load_workshops(data / "workshops.yaml", production=production),
+        minimum_wages=_if_there(wages, load_minimum_wages, MinimumWageTable({}, wages)),
+        topics=topics or TopicCatalog([], {}),
+    )
+    if topics is not None:
+        synonyms = directory / "matching" / "synonyms.yaml"
+        errors = [p for p in synonym_problems(synonyms) if p.severity is Severity.ERROR]
+        if errors:
+            raise FlowError(errors)
+        flows.fallback = RightsSearch(topics, TopicMatcher.from_catalog(topics, synonyms), names)
+    preload_catalogs()
+    return flows
+
+
+def _if_there(path: Path, load: Callable[[Path], T], empty: T) -> T:
+    return load(path) if path.exists() else empty
