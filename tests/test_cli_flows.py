@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -25,6 +26,20 @@ def test_check_fails_with_file_and_line_on_a_broken_flow() -> None:
     assert result.exit_code == 1
     assert f"{folder / 'main.yaml'}:8: «tanks» no es un estado" in result.output
     assert "¿Quisiste decir «thanks»?" in result.output
+
+
+def test_check_names_the_file_and_line_of_an_await_nobody_answers(tmp_path: Path) -> None:
+    """A staff member's typo in `await:` would only show when a worker pressed the button."""
+    flows = tmp_path / "flows"
+    shutil.copytree("flows", flows)
+    text = (flows / "workshops.yaml").read_text(encoding="utf-8")
+    assert "await: seat\n" in text
+    (flows / "workshops.yaml").write_text(text.replace("await: seat\n", "await: seats\n"), encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.strip() == "await: seat")
+    result = runner.invoke(app, ["check", str(flows)])
+    assert result.exit_code == 1
+    assert f"{flows / 'workshops.yaml'}:{line}: nadie responde a «await: seats»" in result.output
+    assert "¿Quisiste decir «seat»?" in result.output and "1 error(es)" in result.output
 
 
 def test_check_speaks_english_when_asked() -> None:
