@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.assets import Assets
-from bot.complaint.directory import Directory, staff_notice
+from bot.complaint.directory import Directory
 from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Reply, Turn
 from bot.outbox import Outbox, OutboxEntry
@@ -47,3 +47,24 @@ class Followups:
         if notice is not None and self.outbox is not None:
             chat, text = notice
             await self.outbox.add(OutboxEntry("telegram", chat, (Reply(text),)))
+
+
+def staff_notice(kind: str, record: Mapping[str, object], directory: Directory) -> tuple[str, str] | None:
+    """`(telegram chat id, text)` to post in the center's staff group for a new `referral` or
+    `handoff` record, or None when the center set no `staff_telegram_chat`. 
+    The text names no worker: staff find her with `labor-bot referrals export` or `handoff list`.
+    """
+    center = directory.get(record.get("center"))
+    if center is None or not center.staff_telegram_chat:
+        return None
+    where = f"{record.get('state') or '-'}, {record.get('contact_channel') or '-'}"
+    if kind == "referral":
+        text = (f"Nueva referencia {record.get('code')} ({record.get('kind')}; {where}).\n\n"
+                f"{record.get('summary', '')}\n\n"
+                f"Datos de contacto: labor-bot referrals export --center {center.id}")
+    elif kind == "handoff":
+        text = (f"Una persona pide hablar con alguien ({where}). "
+                "Ve la solicitud con: labor-bot handoff list --messages")
+    else:
+        return None
+    return center.staff_telegram_chat, text

@@ -18,11 +18,11 @@ from bot.complaint.directory import (
     distance_km,
     inside_mexico,
     load_directory,
-    staff_notice,
 )
 from bot.complaint.hours import next_opening
 from bot.complaint.phones import phone_ok, phone_text
 from bot.errors import InputError
+from bot.followups import staff_notice
 from bot.problems import Severity
 
 PER_DEGREE = 6371 * math.pi / 180  # 111.195 km along a meridian

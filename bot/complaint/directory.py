@@ -15,7 +15,7 @@ their `file:line` problems. In production the bot never offers `example: true` e
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -199,28 +199,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
-def staff_notice(kind: str, record: Mapping[str, object], directory: Directory) -> tuple[str, str] | None:
-    """`(telegram chat id, text)` to post in the center's staff group for a new `referral` or
-    `handoff` record, or None when the center set no `staff_telegram_chat`. For the outbox worker.
-
-    The text names no worker: staff find her with `labor-bot referrals export` or `handoff list`.
-    """
-    center = directory.get(record.get("center"))
-    if center is None or not center.staff_telegram_chat:
-        return None
-    where = f"{record.get('state') or '-'}, {record.get('contact_channel') or '-'}"
-    if kind == "referral":
-        text = (f"Nueva referencia {record.get('code')} ({record.get('kind')}; {where}).\n\n"
-                f"{record.get('summary', '')}\n\n"
-                f"Datos de contacto: labor-bot referrals export --center {center.id}")
-    elif kind == "handoff":
-        text = (f"Una persona pide hablar con alguien ({where}). "
-                "Ve la solicitud con: labor-bot handoff list --messages")
-    else:
-        return None
-    return center.staff_telegram_chat, text
 
 
 # -- loading ----------------------------------------------------------------------------------
