@@ -31,16 +31,19 @@ from bot.workshops.table import load_workshops
 T = TypeVar("T")
 
 
-def load_assets(directory: Path = FLOWS_DIR, production: bool = False) -> FlowSet:
+def load_assets(directory: Path = FLOWS_DIR, production: bool = False,
+                pinned_data: Path | None = None) -> FlowSet:
     """The flow set the engine runs, with its data and the free-text search.
 
-    In production the sample centers and workshops (`example: true`) are left out.
+    In production the sample centers and workshops (`example: true`) are left out. A data file
+    found in `pinned_data` takes the place of the one in `directory/data`: the conversation
+    scripts pin the centers and workshops they expect, so editing the live ones never breaks them.
     Raises `FlowError` if a checker finds errors, so a broken edit never reaches workers.
     """
     flows = load_flowset(directory, builtin_catalog())
     names = frozenset(flows.flows)
-    data = directory / "data"
-    states = load_states(data / "states.yaml") if (data / "states.yaml").exists() else StateTable(())
+    data = _DataFolder(directory / "data", pinned_data)
+    states = _if_there(data / "states.yaml", load_states, StateTable(()))
     wages = data / "minimum_wages.yaml"
     topics = load_topics(directory / "topics") if (directory / "topics").is_dir() else None
     flows.assets = Assets(
@@ -62,6 +65,18 @@ def load_assets(directory: Path = FLOWS_DIR, production: bool = False) -> FlowSe
         flows.fallback = RightsSearch(topics, TopicMatcher.from_catalog(topics, synonyms), names)
     preload_catalogs()
     return flows
+
+
+class _DataFolder:
+    """`folder / name`: the pinned copy of a data file when there is one, else the live one."""
+
+    def __init__(self, live: Path, pinned: Path | None) -> None:
+        self.live, self.pinned = live, pinned
+
+    def __truediv__(self, name: str) -> Path:
+        if self.pinned is not None and (self.pinned / name).exists():
+            return self.pinned / name
+        return self.live / name
 
 
 def _if_there(path: Path, load: Callable[[Path], T], empty: T) -> T:

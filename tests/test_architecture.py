@@ -25,6 +25,7 @@ from bot.loader import load_assets
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "webhooks")
 SCRIPTS = sorted((ROOT / "tests" / "flows").glob("*.yaml"))
+SCRIPT_DATA = ROOT / "tests" / "flows" / "data"
 
 
 # -- imports ----------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ def test_the_engine_imports_no_checker_no_yaml_reader_and_no_database_client() -
 
 @pytest.fixture(scope="module")
 def shipped() -> FlowSet:
-    return load_assets()
+    return load_assets(pinned_data=SCRIPT_DATA)
 
 
 def test_no_step_of_any_conversation_script_opens_a_file(shipped: FlowSet) -> None:

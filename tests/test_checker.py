@@ -70,3 +70,11 @@ def test_a_file_that_is_not_utf8_or_not_a_mapping_is_reported(tmp_path: Path) ->
     (tmp_path / "list.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     codes = sorted(p.code for p in check_flow_files(tmp_path, builtin_catalog()).problems)
     assert codes == ["not-a-flow", "yaml-syntax"]
+
+
+def test_choices_that_are_not_a_list_are_reported_not_a_crash(tmp_path: Path) -> None:
+    """Found by the loader fuzzer: `choices: true` crashed the missing-translation pass."""
+    (tmp_path / "main.yaml").write_text(
+        "flow: main\nstart: menu\nstates:\n  menu:\n    say: Hola\n    choices: true\n", encoding="utf-8")
+    problems = check_flow_files(tmp_path, builtin_catalog()).problems
+    assert [(p.line, p.code) for p in problems if p.severity == "error"] == [(6, "invalid-value")]

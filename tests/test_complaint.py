@@ -67,8 +67,8 @@ MONDAY = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 09:00 in Mexico City, like t
 
 @cache
 def shipped_data(production: bool = False) -> Assets:
-    """The shipped data files, as the server loads them (read once per test run)."""
-    assets = load_assets(production=production).assets
+    """The shipped data files with the scripts' own centers, as the server loads them (once)."""
+    assets = load_assets(production=production, pinned_data=ROOT / "tests" / "flows" / "data").assets
     assert isinstance(assets, Assets)
     return assets
 

@@ -56,7 +56,8 @@ def _flow_texts(states: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
                 if isinstance(text, str) and text.strip():
                     yield _line_of_item(say, i), text.strip()
         yield from _texts_of(state, ("say", "help"))
-        for option in state.get("choices") or ():
+        choices = state.get("choices")
+        for option in choices if isinstance(choices, list) else ():  # else the checker says why
             yield from _texts_of(option, ("label",))
 
 
