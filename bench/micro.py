@@ -34,11 +34,10 @@ def engine(seconds: float) -> dict[str, Any]:
     """Steps per second of the pure engine over whole conversations."""
     import bot.service as service_module
     from bot.assets import load_assets
+    from bot.compose import build_service
     from bot.core.events import Event, EventKind
-    from bot.service import BotService
+    from bot.settings import Settings
     from bot.store.memory import MemorySessionStore
-    from bot.workshops.resolvers import workshop_resolvers
-    from bot.workshops.seats import MemorySeats
 
     flows = load_assets()
     scenarios, notes = available_scenarios(None)
@@ -55,7 +54,7 @@ def engine(seconds: float) -> dict[str, Any]:
 
     service_module.step = timed_step  # type: ignore[assignment]
     try:
-        service = BotService(flows, MemorySessionStore(), resolvers=workshop_resolvers(MemorySeats()))
+        service = build_service(Settings(), MemorySessionStore(), flows=flows)
         ids = itertools.count()
 
         async def conversations() -> tuple[int, float]:

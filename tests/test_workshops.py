@@ -13,6 +13,7 @@ import pytest
 from redis.asyncio import Redis
 
 import bot.workshops.resolvers as workshop_resolvers_module
+from bot.compose import build_service
 from bot.core.engine import REQUEST, step
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet, load_flowset
@@ -21,6 +22,7 @@ from bot.core.turn import Reply, Turn
 from bot.i18n import translate
 from bot.paths import FLOWS_DIR
 from bot.service import BotService
+from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 from bot.store.redis import RedisSessionStore
@@ -181,8 +183,8 @@ class World:
     clock: list[datetime] = field(default_factory=lambda: [MARCH_1])
 
     def __post_init__(self) -> None:
-        self.service = BotService(self.flows, self.store, clock=lambda: self.clock[0],
-                                  resolvers=workshop_resolvers_module.workshop_resolvers(self.seats))
+        self.service = build_service(Settings(), self.store, flows=self.flows, seats=self.seats,
+                                     clock=lambda: self.clock[0])
 
     def chat(self, user: str) -> Chat:
         return Chat(self.service, user, self.clock)
@@ -322,8 +324,8 @@ async def test_a_hundred_workers_through_several_services_get_twenty_seats(tmp_p
     for _ in range(4):  # as four server processes sharing one Redis
         client = Redis.from_url(clean_redis)
         store = RedisSessionStore.from_url(clean_redis)
-        resolvers = workshop_resolvers_module.workshop_resolvers(RedisSeats(client))
-        processes.append((client, store, BotService(flows, store, lambda: clock[0], resolvers)))
+        service = build_service(Settings(), store, flows=flows, redis=client, clock=lambda: clock[0])
+        processes.append((client, store, service))
     try:
         chats = [Chat(processes[i % 4][2], f"w{i}", clock) for i in range(100)]
         said = await asyncio.wait_for(asyncio.gather(*(sign_up(c, consent=False) for c in chats)), 60)
