@@ -1,5 +1,6 @@
 # Two commands matter: `make run` and `make test`. Everything else supports them.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -18,8 +19,9 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 
 setup: $(STAMP) $(CATALOGS)
 
+# `labor-bot` reads ./.env itself (a variable set in the environment wins over it).
 run: setup
-	@set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/labor-bot serve
+	$(BIN)/labor-bot serve --port $(PORT)
 
 chat: setup
 	$(BIN)/labor-bot chat

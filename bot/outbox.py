@@ -28,11 +28,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from redis.asyncio import Redis
-from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError, ResponseError
 
 from bot.core.turn import Reply, replies_from_json, replies_to_json
+from bot.store.client import RedisClient
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def backoff(attempts: int) -> float:
 class Outbox:
     def __init__(
         self,
-        client: Redis | RedisCluster,
+        client: RedisClient,
         stream: str = STREAM,
         group: str = GROUP,
         claim_idle: float = 30.0,

@@ -38,7 +38,6 @@ from tests.fakes import asgi_client, serve_in_thread, wait_until
 from tests.fakes.telegram_api import FakeBotApi
 from tests.redis_server import RedisServer
 from webhooks.app import create_app
-from webhooks.settings import ServerSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 TROUBLE = "problemas técnicos"
@@ -77,14 +76,14 @@ def bot_api() -> Iterator[FakeBotApi]:
         yield api
 
 
-def server_settings(redis_url: str, telegram_api: str | None = None, **changes: Any) -> ServerSettings:
+def server_settings(redis_url: str, telegram_api: str | None = None, **changes: Any) -> Settings:
     values: dict[str, Any] = {
-        "core": Settings(redis_url=redis_url), "twilio_auth_token": load.AUTH_TOKEN,
+        "redis_url": redis_url, "twilio_auth_token": load.AUTH_TOKEN,
         "public_base_url": load.PUBLIC, "flows_reload_seconds": 0, **changes}
     if telegram_api is not None:
         values.update(telegram_token=load.TELEGRAM_TOKEN, telegram_secret=load.TELEGRAM_SECRET,
                       telegram_api_base_url=telegram_api)
-    return ServerSettings(**values)
+    return Settings(**values)
 
 
 def texts(response: httpx.Response) -> list[str]:

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.compose import build_service
 from bot.core.commands import WORDS
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
@@ -27,11 +28,9 @@ from bot.core.session import Session
 from bot.core.turn import Reply
 from bot.loader import load_assets
 from bot.render import TELEGRAM_LIMIT, WHATSAPP_LIMIT, render_telegram, render_whatsapp
-from bot.service import BotService
+from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
-from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats
 
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 PLAIN = ["hola", "si", "sí", "no", "1", "2", "3", "4", "7", "12", "0", "-5", "9,000", "$8,500.50",
@@ -85,8 +84,7 @@ def test_any_messages_on_any_flow_leave_a_valid_session(
     words = vocabulary(flows)
     clock = [START]
     store = MemorySessionStore()
-    service = BotService(flows, store, clock=lambda: clock[0],
-                         resolvers=workshop_resolvers(MemorySeats()))
+    service = build_service(Settings(), store, flows=flows, clock=lambda: clock[0])
     key = UserKey(channel, "fuzz")
     ids = itertools.count()
     shown: list[tuple[str, str]] = []  # (label, value) of the buttons of the last answer
@@ -144,7 +142,7 @@ def test_each_flow_from_its_start_survives_arbitrary_text(
     """Pressing `go:<flow>` from the menu, then typing anything at all."""
     flows = shipped()
     store = MemorySessionStore()
-    service = BotService(flows, store, clock=lambda: START, resolvers=workshop_resolvers(MemorySeats()))
+    service = build_service(Settings(), store, flows=flows, clock=lambda: START)
     key = UserKey("whatsapp", "fuzz")
     runner.run(service.handle(Event(EventKind.TEXT, "whatsapp", key.user, "m0", text="hola")))
     runner.run(service.handle(Event(EventKind.CHOICE, "whatsapp", key.user, "m1", value=f"go:{flow}")))

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
+from bot.settings import MAX_BODY_BYTES, Settings
 from tests.fakes import asgi_client, serve_in_thread
 from tests.fakes.telegram_api import FakeBotApi
 from webhooks.app import create_app
-from webhooks.settings import MAX_BODY_BYTES, ServerSettings
 
 AUTH_TOKEN = "fuzz0twilio0auth0token0000000000"
 PUBLIC = "https://bot.example.org"
@@ -56,7 +56,7 @@ class Served:
 def served() -> Iterator[Served]:
     api = AnyChatBotApi(token=TOKEN)
     with serve_in_thread(api.app()) as url, asyncio.Runner() as runner:
-        app = create_app(ServerSettings(
+        app = create_app(Settings(
             telegram_token=TOKEN, telegram_secret=SECRET, telegram_api_base_url=f"{url}/bot",
             twilio_auth_token=AUTH_TOKEN, public_base_url=PUBLIC, flows_reload_seconds=0,
             rate_limit_per_minute=0))

@@ -22,22 +22,21 @@ from typer.testing import CliRunner
 
 from bot.cli.serve import serve
 from bot.errors import InputError
+from bot.logs import JsonFormatter, hash_user
 from bot.settings import Settings
 from tests.fakes import asgi_client
 from tests.redis_server import RedisServer
 from tests.test_webhooks_whatsapp import AUTH_TOKEN, FLOWS, PUBLIC, inbound, signed
 from webhooks.app import create_app
 from webhooks.limits import MemoryRateLimiter, Rate, RedisRateLimiter
-from webhooks.logging import JsonFormatter, hash_user
-from webhooks.settings import ServerSettings
 
 PHONE = "+5215512345678"
 SECRET_WORDS = "mi patrón me debe tres quincenas"
 
 
-def settings(**changes: Any) -> ServerSettings:
+def settings(**changes: Any) -> Settings:
     values: dict[str, Any] = {"flows_dir": FLOWS, "flows_reload_seconds": 0, **changes}
-    return ServerSettings(**values)
+    return Settings(**values)
 
 
 async def chat(client: httpx.AsyncClient, text: str, user: str = "anon-0123456789",
@@ -57,7 +56,7 @@ async def test_healthz_and_readyz_with_the_memory_store() -> None:
 
 async def test_readyz_follows_redis(make_redis_server: Callable[..., RedisServer]) -> None:
     server = make_redis_server()
-    async with asgi_client(create_app(settings(core=Settings(redis_url=server.url)))) as client:
+    async with asgi_client(create_app(settings(redis_url=server.url))) as client:
         up = await client.get("/readyz")
         server.stop()
         down = await client.get("/readyz")
@@ -69,7 +68,7 @@ async def test_readyz_follows_redis(make_redis_server: Callable[..., RedisServer
 
 # --- metrics ---------------------------------------------------------------------------------
 async def test_metrics_count_messages_errors_and_latency(clean_redis: str) -> None:
-    app = create_app(settings(core=Settings(redis_url=clean_redis), twilio_auth_token=AUTH_TOKEN,
+    app = create_app(settings(redis_url=clean_redis, twilio_auth_token=AUTH_TOKEN,
                               public_base_url=PUBLIC))
     async with asgi_client(app) as client:
         await chat(client, "hola")
@@ -160,7 +159,7 @@ async def test_rate_limit_answers_once_then_ignores_until_the_minute_ends(clean_
 
 
 async def test_a_sender_over_the_limit_gets_one_slow_down_reply(clean_redis: str) -> None:
-    app = create_app(settings(core=Settings(redis_url=clean_redis), rate_limit_per_minute=3))
+    app = create_app(settings(redis_url=clean_redis, rate_limit_per_minute=3))
     async with asgi_client(app) as client:
         answers = [(await chat(client, f"mensaje {i}")).json()["replies"] for i in range(6)]
         other = (await chat(client, "hola", user="anon-9999999999")).json()["replies"]
@@ -239,7 +238,7 @@ async def test_sighup_reloads_the_flows(flows_copy: Path) -> None:
 
 # --- settings and the serve command --------------------------------------------------------
 def test_settings_from_a_full_environment(tmp_path: Path) -> None:
-    loaded = ServerSettings.from_env({
+    loaded = Settings.from_env({
         "REDIS_URL": "redis://127.0.0.1:1/0", "LABOR_BOT_ENV": "production", "LOG_SALT": "x" * 32,
         "TELEGRAM_BOT_TOKEN": "1:A", "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123",
         "TWILIO_AUTH_TOKEN": "t" * 32, "PUBLIC_BASE_URL": "https://bot.example.org/",
@@ -261,7 +260,7 @@ def test_settings_from_a_full_environment(tmp_path: Path) -> None:
 ])
 def test_bad_settings_say_what_to_fix(environ: dict[str, str], says: str) -> None:
     with pytest.raises(InputError, match=says):
-        ServerSettings.from_env(environ)
+        Settings.from_env(environ).for_server()
 
 
 async def test_a_channel_without_credentials_is_not_mounted() -> None:

@@ -17,6 +17,7 @@ from bot.cli.worker import run_worker
 from bot.core.session import Session
 from bot.core.turn import Turn
 from bot.outbox import Outbox
+from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import CHANNEL, GROUP, STREAM, Scheduler
@@ -257,7 +258,7 @@ async def test_labor_bot_worker_sends_a_freed_seat_notice(clean_redis: str, tmp_
     env = {"REDIS_URL": clean_redis, "TELEGRAM_BOT_TOKEN": TOKEN, "FLOWS_DIR": str(tmp_path),
            "TELEGRAM_API_BASE_URL": bot_api.base_url}
     stop = asyncio.Event()
-    task = asyncio.create_task(run_worker(env, stop, interval=0.05))
+    task = asyncio.create_task(run_worker(Settings.from_env(env), stop, interval=0.05))
     for _ in range(200):
         if bot_api.texts() or task.done():
             break

@@ -19,10 +19,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from bot.settings import Settings
 from tests.fakes import serve_in_thread
 from tests.fakes.telegram_api import FakeBotApi
 from webhooks.app import create_app
-from webhooks.settings import ServerSettings
 from webhooks.webchat import WebchatMessage
 
 TOKEN = "123456:SCHEMA-token"
@@ -56,8 +56,8 @@ class AnyChatBotApi(FakeBotApi):
         return super()._sendMessage({**params, "chat_id": chat if str(chat).lstrip("-").isdigit() else 1})
 
 
-def settings_for(api_url: str) -> ServerSettings:
-    return ServerSettings(telegram_token=TOKEN, telegram_secret=SECRET, telegram_api_base_url=api_url,
+def settings_for(api_url: str) -> Settings:
+    return Settings(telegram_token=TOKEN, telegram_secret=SECRET, telegram_api_base_url=api_url,
                           flows_reload_seconds=0, rate_limit_per_minute=0)
 
 

@@ -21,7 +21,8 @@ from bot.errors import InputError, StoreUnavailable
 from bot.outbox import DeliveryFailed, Outbox, OutboxEntry
 from bot.settings import Settings, make_store
 from bot.store import CommitResult, SessionStore, UserKey
-from bot.store.redis import RedisSessionStore, is_cluster_url, redis_from_url
+from bot.store.client import is_cluster_url, redis_from_url
+from bot.store.redis import RedisSessionStore
 from tests import test_store_contract as contract
 from tests.redis_cluster import RedisCluster as ClusterProcesses
 from tests.test_store_contract import T0, realistic_session, turn

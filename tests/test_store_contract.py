@@ -324,7 +324,7 @@ def test_settings_defaults_and_overrides() -> None:
     settings = Settings.from_env(
         {"REDIS_URL": "rediss://r:6380/0", "LABOR_BOT_ENV": "production", "SESSION_TTL_DAYS": "3"}
     )
-    assert settings == Settings("rediss://r:6380/0", "production", 3)
+    assert settings == Settings(redis_url="rediss://r:6380/0", env="production", session_ttl_days=3)
     assert settings.session_ttl == timedelta(days=3)
 
 

@@ -9,17 +9,17 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.settings import Settings
 from bot.store.base import UserKey
 from tests.fakes import SERVER_FLOWS as FLOWS
 from tests.fakes import DownStore, asgi_client
 from webhooks.app import create_app
-from webhooks.settings import ServerSettings
 
 USER = "anon-" + "a1b2c3d4e5"
 
 
 def app(**changes: Any) -> Any:
-    return create_app(ServerSettings(flows_reload_seconds=0, flows_dir=FLOWS, **changes))
+    return create_app(Settings(flows_reload_seconds=0, flows_dir=FLOWS, **changes))
 
 
 async def say(client: httpx.AsyncClient, text: str = "", value: str | None = None, lang: str = "es",
@@ -107,7 +107,7 @@ async def test_malformed_messages_get_400(body: bytes) -> None:
 
 
 async def test_store_unavailable_gets_503_with_a_message_to_show() -> None:
-    down = create_app(ServerSettings(flows_reload_seconds=0, flows_dir=FLOWS), store=DownStore())
+    down = create_app(Settings(flows_reload_seconds=0, flows_dir=FLOWS), store=DownStore())
     async with asgi_client(down) as client:
         response = await say(client, "hola")
     assert response.status_code == 503

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from bot.settings import Settings
 from bot.store.base import SessionStore
 from tests.fakes import SERVER_FLOWS as FLOWS
 from tests.fakes import FlakyStore, serve_in_thread
 from tests.fakes.browser import chromium, require_chromium
 from webhooks.app import create_app
-from webhooks.settings import ServerSettings
 
 WAIT = 10.0
 
@@ -33,7 +33,7 @@ def server_factory() -> Iterator[Any]:
     started: list[Any] = []
 
     def start(store: SessionStore | None = None) -> str:
-        context = serve_in_thread(create_app(ServerSettings(flows_dir=FLOWS, flows_reload_seconds=0), store))
+        context = serve_in_thread(create_app(Settings(flows_dir=FLOWS, flows_reload_seconds=0), store))
         started.append(context)
         return context.__enter__()
 

@@ -19,7 +19,6 @@ from tests.fakes import SERVER_FLOWS, FlakyStore, asgi_client
 from tests.fakes.telegram_api import BOT_USER, TOKEN, FakeBotApi, running_fake_bot_api
 from webhooks.app import create_app
 from webhooks.runtime import Runtime, open_runtime
-from webhooks.settings import ServerSettings
 from webhooks.telegram import TelegramSender, event_from_update, outbox_senders, poll_updates
 
 FLOWS = SERVER_FLOWS
@@ -78,10 +77,10 @@ def api() -> Iterator[FakeBotApi]:
         yield fake
 
 
-def settings_for(api: FakeBotApi, redis_url: str | None = None, **changes: Any) -> ServerSettings:
+def settings_for(api: FakeBotApi, redis_url: str | None = None, **changes: Any) -> Settings:
     values: dict[str, Any] = {"telegram_secret": SECRET, "flows_reload_seconds": 0, "flows_dir": FLOWS,
                               **changes}
-    return ServerSettings(core=Settings(redis_url=redis_url), telegram_token=TOKEN,
+    return Settings(redis_url=redis_url, telegram_token=TOKEN,
                           telegram_api_base_url=api.base_url, **values)
 
 
@@ -199,7 +198,7 @@ async def test_a_redelivered_update_does_not_step_twice(api: FakeBotApi) -> None
 
 async def test_long_texts_are_split_for_telegram(api: FakeBotApi) -> None:
     from bot.core.turn import Reply
-    from webhooks.health import Metrics
+    from webhooks.metrics import Metrics
 
     sender = TelegramSender(_bot(api), Metrics(), max_wait=0)
     long = " ".join(f"Frase número {i} sobre tus derechos." for i in range(400))

@@ -12,9 +12,9 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from bot.core.turn import Choice, Reply
+from bot.settings import Settings
 from tests.fakes import SERVER_FLOWS, DownStore, asgi_client
 from webhooks.app import create_app
-from webhooks.settings import ServerSettings
 from webhooks.whatsapp import bodies
 
 FLOWS = SERVER_FLOWS
@@ -53,10 +53,10 @@ def messages(response: httpx.Response) -> list[str]:
     return [message.text or "" for message in root.iter("Message")]
 
 
-def settings(**changes: Any) -> ServerSettings:
+def settings(**changes: Any) -> Settings:
     values: dict[str, Any] = {"twilio_auth_token": AUTH_TOKEN, "public_base_url": PUBLIC,
                               "flows_reload_seconds": 0, "flows_dir": FLOWS, **changes}
-    return ServerSettings(**values)
+    return Settings(**values)
 
 
 async def post(client: httpx.AsyncClient, form: dict[str, str], **sign: str) -> httpx.Response:
@@ -175,7 +175,7 @@ async def test_store_unavailable_asks_the_worker_to_write_again() -> None:
 
 
 async def test_without_credentials_whatsapp_is_not_mounted() -> None:
-    async with asgi_client(create_app(ServerSettings(flows_reload_seconds=0, flows_dir=FLOWS))) as client:
+    async with asgi_client(create_app(Settings(flows_reload_seconds=0, flows_dir=FLOWS))) as client:
         response = await post(client, inbound(Body="hola"))
     assert response.status_code == 404
 

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 import bot.workshops.resolvers as workshop_resolvers_module
 from bot.assets import Assets
+from bot.compose import build_service
 from bot.core.engine import REQUEST, step
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
@@ -24,6 +25,7 @@ from bot.features import builtin_catalog
 from bot.i18n import translate
 from bot.paths import FLOWS_DIR
 from bot.service import BotService
+from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 from bot.store.redis import RedisSessionStore
@@ -184,8 +186,8 @@ class World:
     clock: list[datetime] = field(default_factory=lambda: [MARCH_1])
 
     def __post_init__(self) -> None:
-        self.service = BotService(self.flows, self.store, clock=lambda: self.clock[0],
-                                  resolvers=workshop_resolvers_module.workshop_resolvers(self.seats))
+        self.service = build_service(Settings(), self.store, flows=self.flows, seats=self.seats,
+                                     clock=lambda: self.clock[0])
 
     def chat(self, user: str) -> Chat:
         return Chat(self.service, user, self.clock)
@@ -328,8 +330,8 @@ async def test_a_hundred_workers_through_several_services_get_twenty_seats(tmp_p
     for _ in range(4):  # as four server processes sharing one Redis
         client = Redis.from_url(clean_redis)
         store = RedisSessionStore.from_url(clean_redis)
-        resolvers = workshop_resolvers_module.workshop_resolvers(RedisSeats(client))
-        processes.append((client, store, BotService(flows, store, lambda: clock[0], resolvers)))
+        service = build_service(Settings(), store, flows=flows, redis=client, clock=lambda: clock[0])
+        processes.append((client, store, service))
     try:
         chats = [Chat(processes[i % 4][2], f"w{i}", clock) for i in range(100)]
         said = await asyncio.wait_for(asyncio.gather(*(sign_up(c, consent=False) for c in chats)), 60)

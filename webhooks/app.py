@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,15 +9,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from bot.logs import configure_logging
+from bot.settings import Settings, prepare_process
 from bot.store.base import SessionStore
 from webhooks import health, telegram, webchat, whatsapp
 from webhooks.limits import BodyLimit
-from webhooks.logging import configure_logging
 from webhooks.runtime import open_runtime
-from webhooks.settings import ServerSettings
 
 
-def create_app(settings: ServerSettings, store: SessionStore | None = None) -> FastAPI:
+def create_app(settings: Settings, store: SessionStore | None = None) -> FastAPI:
     """The app; its lifespan opens the store, Redis and the Bot API client, and closes them.
 
     `store` replaces the one `settings` would choose (tests).
@@ -49,9 +48,8 @@ async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
 
 
 def app_from_env() -> FastAPI:
-    """The uvicorn factory (`webhooks.app:app_from_env`): settings and logging from the environment."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "unset").strip():
-        del os.environ["PROMETHEUS_MULTIPROC_DIR"]  # set but empty (from a copied .env): off
-    settings = ServerSettings.from_env(os.environ)
+    """The uvicorn factory (`webhooks.app:app_from_env`): settings (environment and `./.env`), logging."""
+    settings = Settings.load().for_server()
+    prepare_process(settings)
     configure_logging(settings.log_level)
     return create_app(settings)

@@ -6,13 +6,12 @@ import logging
 from enum import Enum
 from typing import Protocol
 
-from redis.asyncio import Redis
-from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.i18n import N_
+from bot.store.client import RedisClient
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +105,7 @@ return n + 1
 class RedisRateLimiter:
     """A fixed one-minute window per sender, shared by every server process."""
 
-    def __init__(self, client: Redis | RedisCluster, limit: int) -> None:
+    def __init__(self, client: RedisClient, limit: int) -> None:
         self._limit = limit
         self._rank = client.register_script(_RANK)
 

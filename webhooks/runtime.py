@@ -12,30 +12,25 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.cluster import RedisCluster
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.compose import build_service
 from bot.core.events import Event
 from bot.core.turn import Reply
 from bot.errors import InputError, StoreConflict, StoreUnavailable
-from bot.followups import Followups
 from bot.i18n import N_, language_from_hint, translate
 from bot.loader import load_assets
+from bot.logs import hash_user, log_message
 from bot.outbox import Outbox, Sender
 from bot.service import BotService
-from bot.settings import make_store
+from bot.settings import Settings
 from bot.store.base import SessionStore
-from bot.store.redis import is_cluster_url, redis_from_url
-from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats, RedisSeats
-from webhooks.health import Metrics
+from bot.store.client import RedisClient, is_cluster_url, redis_from_url
 from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
-from webhooks.logging import hash_user, log_message
+from webhooks.metrics import Metrics
 from webhooks.reload import FlowReloader
-from webhooks.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +40,12 @@ REDIS_TIMEOUT = 5.0  # seconds; the outbox's blocking reads (1 s) stay well unde
 
 @dataclass
 class Runtime:
-    settings: ServerSettings
+    settings: Settings
     service: BotService
     metrics: Metrics
     limiter: RateLimiter
     reloader: FlowReloader
-    redis: Redis | RedisCluster | None = None  # rate limits and the outbox (the store has its own pool)
+    redis: RedisClient | None = None  # rate limits and the outbox (the store has its own pool)
     outbox: Outbox | None = None
     telegram: Bot | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -107,17 +102,13 @@ def trouble(lang_hint: str | None) -> str:
     return translate(language_from_hint(lang_hint), TROUBLE)
 
 
-def redis_client(url: str) -> Redis | RedisCluster:
-    if is_cluster_url(url):  # redis+cluster://
-        return redis_from_url(url, timeout=REDIS_TIMEOUT, max_connections=50, retries=2)
-    pool = BlockingConnectionPool.from_url(
-        url, max_connections=50, timeout=REDIS_TIMEOUT,
-        socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT,
-    )
-    return Redis.from_pool(pool)
+def redis_client(url: str) -> RedisClient:
+    """The client for rate limits and the outbox; a cluster retries once more for redirections."""
+    return redis_from_url(url, timeout=REDIS_TIMEOUT, max_connections=50,
+                          retries=2 if is_cluster_url(url) else 0)
 
 
-def telegram_bot(settings: ServerSettings) -> Bot:
+def telegram_bot(settings: Settings) -> Bot:
     """A Bot API client with a pool big enough for concurrent webhook requests."""
     assert settings.telegram_token is not None
     return Bot(
@@ -130,21 +121,21 @@ def telegram_bot(settings: ServerSettings) -> Bot:
 
 @asynccontextmanager
 async def open_runtime(
-    settings: ServerSettings, store: SessionStore | None = None
+    settings: Settings, store: SessionStore | None = None
 ) -> AsyncIterator[Runtime]:
     """Load the flows, open the store, Redis and the Bot API client; close them all after.
 
     Raises `FlowError` for flows with errors and `InputError` for a rejected bot token.
     """
-    production = settings.core.env == "production"
-    flows = load_assets(settings.flows_dir, production=production)
-    store = store if store is not None else make_store(settings.core)
-    redis = redis_client(settings.core.redis_url) if settings.core.redis_url else None
-    seats = RedisSeats(redis) if redis is not None else MemorySeats()
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
     outbox = Outbox(redis, claim_idle=settings.outbox_claim_seconds) if redis is not None else None
-    service = BotService(flows, store, resolvers=workshop_resolvers(seats))
-    service.after_commit = Followups(lambda: service.flows, seats, outbox)
-    metrics = Metrics()
+    try:
+        service = build_service(settings, store, redis=redis, outbox=outbox)
+    except BaseException:
+        if redis is not None:
+            await redis.aclose()
+        raise
+    metrics = Metrics(settings.prometheus_multiproc_dir)
     limit = settings.rate_limit_per_minute
     runtime = Runtime(
         settings=settings,
@@ -156,7 +147,7 @@ async def open_runtime(
             apply=lambda new: setattr(service, "flows", new),
             interval=settings.flows_reload_seconds,
             on_result=lambda result: metrics.flow_reloads.labels(result).inc(),
-            load=lambda folder: load_assets(folder, production=production),
+            load=lambda folder: load_assets(folder, production=settings.production),
         ),
         redis=redis,
         outbox=outbox,
@@ -178,7 +169,7 @@ async def open_runtime(
             await runtime.telegram.shutdown()
         if redis is not None:
             await redis.aclose()
-        await store.aclose()
+        await service.store.aclose()
 
 
 async def _start_bot(bot: Bot) -> None:

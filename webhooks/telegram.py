@@ -13,10 +13,7 @@ import asyncio
 import hmac
 import json
 import logging
-import os
 import time
-import warnings
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,20 +21,17 @@ from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.events import Event, EventKind
 from bot.core.turn import Choice, Reply
 from bot.errors import InputError, StoreConflict, StoreUnavailable
 from bot.outbox import DeliveryFailed, OutboxEntry, Sender, backoff
+from bot.ptb import retry_after_seconds
 from bot.render import TelegramMessage, render_telegram
-from webhooks.health import Metrics
+from webhooks.metrics import Metrics
 from webhooks.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-# Opt in to python-telegram-bot 23's durations (timedelta): without it, every RetryAfter warns.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -78,13 +72,6 @@ def event_from_update(update: Update) -> Event | None:
     return None  # a service message (pinned, new members…)
 
 
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)  # in case PTB_TIMEDELTA was set false
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 def _keyboard(buttons: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
@@ -113,7 +100,7 @@ class TelegramSender:
                 piece = pieces[i]
                 await self.bot.send_message(chat_id, piece.text, reply_markup=_keyboard(piece.buttons))
             except RetryAfter as exc:
-                wait = _seconds(exc)
+                wait = retry_after_seconds(exc)
                 if waited + wait > self.max_wait:
                     self.metrics.errors.labels(CHANNEL, "rate_limited_by_telegram").inc()
                     raise DeliveryFailed(_unsent(pieces[i:]), retry_after=wait) from exc

@@ -7,14 +7,10 @@ from enum import StrEnum
 
 import typer
 
-from bot.cli.common import exit_on_flow_error
-from bot.followups import Followups
-from bot.loader import load_assets
-from bot.service import BotService
+from bot.cli.common import cli_settings, exit_on_flow_error
+from bot.compose import build_service
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore
-from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats
 
 
 class Channel(StrEnum):
@@ -32,9 +28,7 @@ def chat(
     channel: Channel = typer.Option(Channel.WHATSAPP, help="Show replies as this channel would."),
 ) -> None:
     """Talk to the bot in the terminal."""
+    settings = cli_settings()
     with exit_on_flow_error():
-        flows = load_assets()
-    seats = MemorySeats()
-    service = BotService(flows, MemorySessionStore(), resolvers=workshop_resolvers(seats))
-    service.after_commit = Followups(lambda: service.flows, seats, outbox=None)
+        service = build_service(settings, MemorySessionStore())
     asyncio.run(run_chat(service, channel.value, lang.value))

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
 
-from bot.errors import FlowError
+from bot.errors import FlowError, InputError
 from bot.problems import Problem
+from bot.settings import Settings
+
+
+def cli_settings() -> Settings:
+    """The settings, from the environment over `./.env` as `make run` reads them; exit 2 if wrong."""
+    try:
+        return Settings.load()
+    except InputError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
 
 
 def cli_language() -> str:
     """Spanish unless the terminal's locale is English (LANG=en_US.UTF-8)."""
-    return "en" if os.environ.get("LANG", "").startswith("en") else "es"
+    return cli_settings().cli_language
 
 
 @contextmanager

@@ -10,7 +10,6 @@ outbox for delivery, or printed when there is no outbox.
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli.common import exit_on_flow_error
+from bot.cli.common import cli_settings, exit_on_flow_error
 from bot.core.events import Event, EventKind
 from bot.core.flowset import FlowSet
 from bot.core.turn import Reply
@@ -27,7 +26,7 @@ from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store
 from bot.store.base import SessionStore, UserKey
-from bot.store.redis import redis_from_url
+from bot.store.client import redis_from_url
 
 app = typer.Typer(help="Workers who asked to talk to a person.", no_args_is_help=True)
 
@@ -96,7 +95,7 @@ async def release_worker(store: SessionStore, key: UserKey, flows: FlowSet, outb
 
 
 def _settings() -> Settings:
-    settings = Settings.from_env(os.environ)
+    settings = cli_settings()
     if not settings.redis_url:
         typer.echo(NO_REDIS, err=True)
         raise typer.Exit(0)
@@ -134,7 +133,7 @@ def release(worker: str = typer.Argument(..., help="The worker as `handoff list`
     settings = _settings()
     key = worker_key(worker)
     with exit_on_flow_error():
-        flows = load_assets(production=settings.env == "production")
+        flows = load_assets(directory=settings.flows_dir, production=settings.production)
 
     async def run() -> tuple[Reply, ...] | None:
         store = make_store(settings)

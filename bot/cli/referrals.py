@@ -12,13 +12,13 @@ import asyncio
 import csv
 import io
 import json
-import os
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
+from bot.cli.common import cli_settings
 from bot.settings import Settings, make_store
 
 app = typer.Typer(help="Referrals sent to worker centers.", no_args_is_help=True)
@@ -49,9 +49,8 @@ def center_referrals(records: Sequence[Record], center: str) -> list[Record]:
     return found
 
 
-async def fetch(center: str, environ: dict[str, str] | None = None) -> list[Record] | None:
+async def fetch(center: str, settings: Settings) -> list[Record] | None:
     """The center's referrals from the bot's Redis, or None when no `REDIS_URL` is set."""
-    settings = Settings.from_env(os.environ if environ is None else environ)
     if not settings.redis_url:
         return None
     store = make_store(settings)
@@ -62,7 +61,7 @@ async def fetch(center: str, environ: dict[str, str] | None = None) -> list[Reco
 
 
 def _fetch_or_exit(center: str) -> list[Record]:
-    found = asyncio.run(fetch(center))
+    found = asyncio.run(fetch(center, cli_settings()))
     if found is None:
         typer.echo(NO_REDIS, err=True)
         raise typer.Exit(0)

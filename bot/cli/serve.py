@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from asyncio import Transport
 
 import typer
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from bot.cli.common import cli_language, exit_on_flow_error
+from bot.cli.common import exit_on_flow_error
 from bot.errors import InputError
 from bot.i18n import translator
 from bot.loader import load_assets
+from bot.logs import configure_logging
+from bot.settings import Settings, prepare_process
 
 APP_FACTORY = "webhooks.app:app_from_env"
 
@@ -37,32 +38,29 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Worker processes; more than one needs REDIS_URL."),
 ) -> None:
-    """Start the server; the settings come from environment variables (see .env.example)."""
+    """Start the server; the settings come from environment variables and ./.env (see .env.example)."""
     import uvicorn
 
-    from webhooks.logging import configure_logging
-    from webhooks.settings import ServerSettings
-
-    _ = translator(cli_language())
     try:
-        settings = ServerSettings.from_env(os.environ)
-        if settings.core.env == "production" and not settings.core.redis_url:
+        settings = Settings.load().for_server()
+        if settings.production and not settings.redis_url:
             raise InputError("LABOR_BOT_ENV=production needs REDIS_URL")
     except InputError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
-    if workers > 1 and not settings.core.redis_url:
+    _ = translator(settings.cli_language)
+    if workers > 1 and not settings.redis_url:
         typer.echo(_("--workers mayor que 1 necesita REDIS_URL: la memoria de un proceso no se "
                      "comparte con los demás."), err=True)
         raise typer.Exit(2)
     with exit_on_flow_error():
-        flows = load_assets(settings.flows_dir, production=settings.core.env == "production")
+        flows = load_assets(settings.flows_dir, production=settings.production)
 
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     address = f"[{shown}]" if ":" in shown else shown
     chat_url = f"http://{address}:{port}/"
     typer.echo(_("Chat web: abre {url} en tu navegador").format(url=chat_url))
-    if settings.core.redis_url:
+    if settings.redis_url:
         typer.echo(_("Almacén: Redis ({workers} proceso(s))").format(workers=workers))
     else:
         typer.echo(_("Almacén: en memoria (sin REDIS_URL): las conversaciones se pierden al detener "
@@ -76,6 +74,7 @@ def serve(
                      "`labor-bot telegram poll` funciona sin él."))
 
     configure_logging(settings.log_level)
+    prepare_process(settings)  # before uvicorn imports the app (and prometheus_client) in any process
     uvicorn.run(
         APP_FACTORY,
         factory=True,

@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import typer
 
-from bot.cli.common import cli_language, exit_on_flow_error
+from bot.cli.common import exit_on_flow_error
 from bot.errors import InputError
 from bot.i18n import translator
+from bot.logs import configure_logging
+from bot.settings import Settings, prepare_process
 
 if TYPE_CHECKING:  # imported lazily below, so other commands start fast
     from telegram import Bot
-
-    from webhooks.settings import ServerSettings
 
 app = typer.Typer(help="Telegram: register the webhook, or poll without a public URL.",
                   no_args_is_help=True)
 WEBHOOK_PATH = "/webhooks/telegram"
 
 
-def _settings(need_secret: bool) -> ServerSettings:
-    from webhooks.settings import ServerSettings  # the server's settings, read the same way
-
-    _ = translator(cli_language())
+def _settings(need_secret: bool) -> Settings:
+    """The server's settings, read and checked as `labor-bot serve` does."""
     try:
-        settings = ServerSettings.from_env(os.environ)
+        settings = Settings.load().for_server()
     except InputError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
+    _ = translator(settings.cli_language)
     if not settings.telegram_token:
         typer.echo(_("Falta TELEGRAM_BOT_TOKEN: pídele un token a @BotFather (ver docs/deploy.md)."),
                    err=True)
@@ -56,8 +54,8 @@ def set_webhook(
     drop_pending: bool = typer.Option(False, help="Forget updates Telegram is still holding."),
 ) -> None:
     """Tell Telegram to send updates to this server, signed with TELEGRAM_WEBHOOK_SECRET."""
-    _ = translator(cli_language())
     settings = _settings(need_secret=True)
+    _ = translator(settings.cli_language)
     target = webhook_url(url)
     from webhooks.telegram import ALLOWED_UPDATES
 
@@ -73,8 +71,8 @@ def set_webhook(
 @app.command("delete-webhook")
 def delete_webhook() -> None:
     """Stop webhook delivery (needed before `poll`)."""
-    _ = translator(cli_language())
     settings = _settings(need_secret=False)
+    _ = translator(settings.cli_language)
 
     async def delete() -> None:
         async with _bot(settings) as bot:
@@ -87,9 +85,9 @@ def delete_webhook() -> None:
 @app.command()
 def poll() -> None:
     """Fetch updates with long polling: try a real Telegram bot without a public URL."""
-    _ = translator(cli_language())
     settings = _settings(need_secret=False)
-    from webhooks.logging import configure_logging
+    _ = translator(settings.cli_language)
+    prepare_process(settings)  # before the web modules import prometheus_client
     from webhooks.runtime import open_runtime
     from webhooks.telegram import outbox_senders, poll_updates
 
@@ -108,7 +106,7 @@ def poll() -> None:
             typer.echo("")
 
 
-def _bot(settings: ServerSettings) -> Bot:
+def _bot(settings: Settings) -> Bot:
     from telegram import Bot
 
     assert settings.telegram_token is not None

@@ -2,7 +2,8 @@
 
 It runs the scheduler (notices from the seat scripts into the due set, and due ones into the
 notices stream) and a consumer of that stream, until SIGINT or SIGTERM. Run one or more,
-beside `labor-bot serve`, all on the same Redis. Settings come from the environment:
+beside `labor-bot serve`, all on the same Redis. Settings come from the environment and ./.env
+(see `bot.settings`):
 
     REDIS_URL                      required
     TELEGRAM_BOT_TOKEN             to send on Telegram; TELEGRAM_API_BASE_URL to use another API server
@@ -20,24 +21,25 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
 import typer
 from telegram import Bot
 
+from bot.cli.common import cli_settings
 from bot.errors import InputError
-from bot.paths import FLOWS_DIR
-from bot.settings import Settings
-from bot.store.redis import RedisSessionStore, redis_from_url
+from bot.logs import configure_logging
+from bot.settings import Settings, prepare_process
+from bot.store.client import redis_from_url
+from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import CHANNEL, Scheduler
 from bot.workshops.seats import RedisSeats
 from bot.workshops.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
 from bot.workshops.table import WorkshopTable, load_workshops
 
 log = logging.getLogger(__name__)
-TELEGRAM_API = "https://api.telegram.org/bot"
 
 
 def worker(
@@ -45,14 +47,16 @@ def worker(
     claim_after: float = typer.Option(30.0, min=1.0, help="Take over entries idle this long."),
 ) -> None:
     """Send workshop reminders and notices until stopped (Ctrl-C)."""
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper())
+    settings = cli_settings()
+    prepare_process(settings)
+    configure_logging(settings.log_level)
     stop = asyncio.Event()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(os.environ, stop, interval=interval, claim_after=claim_after)
+        await run_worker(settings, stop, interval=interval, claim_after=claim_after)
 
     try:
         asyncio.run(main())
@@ -81,23 +85,22 @@ def workshops_reader(path: Path) -> Callable[[], WorkshopTable]:
     return read
 
 
-async def run_worker(environ: Mapping[str, str], stop: asyncio.Event, *, interval: float = 1.0,
+async def run_worker(settings: Settings, stop: asyncio.Event, *, interval: float = 1.0,
                      claim_after: float = 30.0) -> NoticeSender:
     """Run until `stop` is set; returns the sender (its `counts` say what happened)."""
-    url = Settings.from_env(environ).redis_url
+    url = settings.redis_url
     if not url:
         raise InputError("labor-bot worker needs REDIS_URL")
-    folder = Path(environ.get("FLOWS_DIR", "").strip() or FLOWS_DIR)
-    workshops = workshops_reader(folder / "data" / "workshops.yaml")
+    workshops = workshops_reader(settings.flows_dir / "data" / "workshops.yaml")
     async with AsyncExitStack() as stack:
         client, reader = redis_from_url(url), redis_from_url(url)  # the reader's reads block
         stack.push_async_callback(client.aclose)
         stack.push_async_callback(reader.aclose)
         store = RedisSessionStore.from_url(url)
         stack.push_async_callback(store.aclose)
-        channels = await _channels(environ, stack)
+        channels = await _channels(settings, stack)
         seats, scheduler = RedisSeats(client), Scheduler(client)
-        sender = NoticeSender(seats, store, workshops, channels, template_sids(environ),
+        sender = NoticeSender(seats, store, workshops, channels, template_sids(settings.whatsapp_templates),
                               tally=scheduler.tally)
         outbox = scheduler.outbox(reader, claim_idle=claim_after)
         consumer = f"{socket.gethostname()}-{os.getpid()}"
@@ -109,18 +112,16 @@ async def run_worker(environ: Mapping[str, str], stop: asyncio.Event, *, interva
     return sender
 
 
-async def _channels(environ: Mapping[str, str], stack: AsyncExitStack) -> dict[str, Channel]:
-    def get(name: str) -> str:
-        return environ.get(name, "").strip()
-
+async def _channels(settings: Settings, stack: AsyncExitStack) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
-    if token := get("TELEGRAM_BOT_TOKEN"):
-        bot = Bot(token, base_url=get("TELEGRAM_API_BASE_URL") or TELEGRAM_API)
+    if token := settings.telegram_token:
+        bot = Bot(token, base_url=settings.telegram_api_base_url)
         await stack.enter_async_context(bot)  # getMe now; closes its HTTP client at the end
         channels["telegram"] = TelegramChannel(bot)
-    sid, secret, sender = get("TWILIO_ACCOUNT_SID"), get("TWILIO_AUTH_TOKEN"), get("TWILIO_WHATSAPP_FROM")
+    sid, secret = settings.twilio_account_sid, settings.twilio_auth_token
+    sender = settings.twilio_whatsapp_from
     if sid and secret and sender:
-        whatsapp = WhatsAppChannel(sid, secret, sender, get("TWILIO_API_BASE_URL") or None)
+        whatsapp = WhatsAppChannel(sid, secret, sender, settings.twilio_api_base_url)
         stack.callback(whatsapp.close)
         channels["whatsapp"] = whatsapp
     elif sid or sender:

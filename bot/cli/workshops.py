@@ -12,7 +12,6 @@ import asyncio
 import csv
 import io
 import json
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -21,9 +20,10 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli.common import cli_settings
 from bot.errors import InputError
-from bot.settings import Settings
-from bot.store.redis import RedisSessionStore, redis_from_url
+from bot.store.client import redis_from_url
+from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import Scheduler
 from bot.workshops.seats import RedisSeats, RosterRow
 from bot.workshops.table import WORKSHOPS_FILE, WorkshopTable, load_workshops, when_text
@@ -57,11 +57,7 @@ def _workshops(path: Path) -> WorkshopTable:
 
 
 def _redis_url() -> str:
-    try:
-        url = Settings.from_env(os.environ).redis_url
-    except InputError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from None
+    url = cli_settings().redis_url
     if not url:
         typer.echo("Falta REDIS_URL: los lugares están en el Redis del bot.", err=True)
         raise typer.Exit(2)

@@ -30,6 +30,7 @@ from twilio.rest import Client
 from bot.core.turn import Reply
 from bot.i18n import N_, PLACEHOLDER, fill, translate
 from bot.outbox import DeliveryFailed
+from bot.ptb import retry_after_seconds
 from bot.store.base import SessionStore, UserKey
 from bot.workshops.seats import Notice, Seats
 from bot.workshops.table import Workshop, WorkshopTable, time_text, when_text
@@ -85,9 +86,7 @@ class TelegramChannel:
         try:
             await self.bot.send_message(chat_id, body)
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise DeliveryFailed((Reply(body),), retry_after=seconds) from exc
+            raise DeliveryFailed((Reply(body),), retry_after=retry_after_seconds(exc)) from exc
         except (Forbidden, BadRequest) as exc:  # she blocked the bot, or Telegram refuses it
             raise DeliveryFailed((Reply(body),), permanent=True) from exc
         except TelegramError as exc:

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object per line, senders as salted hashes, never message text."""
+"""Structured logs for every process: JSON lines, senders as salted hashes, never message text."""
 
 from __future__ import annotations
 
