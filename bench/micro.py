@@ -38,7 +38,7 @@ def engine(seconds: float) -> dict[str, Any]:
     from bot.service import BotService
     from bot.store.memory import MemorySessionStore
     from bot.workshops.resolvers import workshop_resolvers
-    from bot.workshops.seats import MemorySeats
+    from bot.workshops.seats.memory import MemorySeats
 
     flows = load_assets()
     scenarios, notes = available_scenarios(None)

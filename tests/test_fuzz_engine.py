@@ -31,7 +31,7 @@ from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats
+from bot.workshops.seats.memory import MemorySeats
 
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 PLAIN = ["hola", "si", "sí", "no", "1", "2", "3", "4", "7", "12", "0", "-5", "9,000", "$8,500.50",

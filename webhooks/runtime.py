@@ -30,7 +30,8 @@ from bot.settings import make_store
 from bot.store.base import SessionStore
 from bot.store.redis import is_cluster_url, redis_from_url
 from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats, RedisSeats
+from bot.workshops.seats.memory import MemorySeats
+from bot.workshops.seats.redis import RedisSeats
 from webhooks.health import Metrics
 from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
 from webhooks.logging import hash_user, log_message

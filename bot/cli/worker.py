@@ -32,7 +32,7 @@ from bot.paths import FLOWS_DIR
 from bot.settings import Settings
 from bot.store.redis import RedisSessionStore, redis_from_url
 from bot.workshops.scheduler import CHANNEL, Scheduler
-from bot.workshops.seats import RedisSeats
+from bot.workshops.seats.redis import RedisSeats
 from bot.workshops.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
 from bot.workshops.table import WorkshopTable, load_workshops
 
