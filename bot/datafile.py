@@ -1,11 +1,4 @@
-"""Reads a staff-edited YAML data file into a pydantic model, every problem as a `file:line` `Problem`.
-
-The shared part of the data-file checkers (states, minimum wages, workshops, synonyms, rights
-topics): `open_data` reads the file (a missing file or bad YAML is one problem), `validate`
-turns a `ValidationError` into problems at the lines of the YAML nodes, and `or_input_error`
-gives a loader its value or raises `InputError` with the first error. What each file means
-(its model, its own checks, its problem codes) stays in its module.
-"""
+"""Reads a staff-edited YAML data file into a pydantic model, with each problem as a `file:line` `Problem`."""
 
 from __future__ import annotations
 
