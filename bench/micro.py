@@ -33,8 +33,8 @@ from bench.load import available_scenarios
 def engine(seconds: float) -> dict[str, Any]:
     """Steps per second of the pure engine over whole conversations."""
     import bot.service as service_module
-    from bot.loader import load_assets
     from bot.core.events import Event, EventKind
+    from bot.loader import load_assets
     from bot.service import BotService
     from bot.store.memory import MemorySessionStore
     from bot.workshops.resolvers import workshop_resolvers
@@ -82,9 +82,9 @@ def engine(seconds: float) -> dict[str, Any]:
 
 def engine_by_scenario(seconds: float) -> dict[str, float]:
     """Milliseconds per step for each scenario alone (which conversations cost the most)."""
-    from bot.loader import load_assets
     from bot.core.engine import REQUEST, step
     from bot.core.events import Event, EventKind
+    from bot.loader import load_assets
 
     flows = load_assets()
     scenarios, _ = available_scenarios(None)
@@ -144,8 +144,8 @@ def _repeat(job: Callable[[], object], seconds: float, at_least: int = 3) -> dic
 
 
 def flows(seconds: float) -> dict[str, Any]:
-    from bot.loader import load_assets
     from bot.core.checker import check_flow_files, flow_files
+    from bot.loader import load_assets
     from bot.paths import FLOWS_DIR
 
     report = check_flow_files(FLOWS_DIR)
