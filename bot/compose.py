@@ -14,7 +14,9 @@ from bot.settings import Settings, make_store
 from bot.store.base import SessionStore
 from bot.store.client import RedisClient
 from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats, RedisSeats, Seats
+from bot.workshops.seats import Seats
+from bot.workshops.seats.memory import MemorySeats
+from bot.workshops.seats.redis import RedisSeats
 
 
 def build_service(

@@ -18,7 +18,8 @@ from bot.core.session import Session
 from bot.core.turn import Effect, Turn
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
-from bot.workshops.seats import Person, RedisSeats, Terms
+from bot.workshops.seats import Person, Terms
+from bot.workshops.seats.redis import RedisSeats
 from tests.workshop_samples import CDMX
 
 runner = CliRunner()

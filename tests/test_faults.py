@@ -33,7 +33,8 @@ from bot.paths import FLOWS_DIR
 from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
-from bot.workshops.seats import Person, RedisSeats, Terms
+from bot.workshops.seats import Person, Terms
+from bot.workshops.seats.redis import RedisSeats
 from tests.fakes import asgi_client, serve_in_thread, wait_until
 from tests.fakes.telegram_api import FakeBotApi
 from tests.redis_server import RedisServer

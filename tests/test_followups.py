@@ -17,7 +17,8 @@ from bot.loader import load_assets
 from bot.outbox import Outbox, OutboxEntry
 from bot.store.base import UserKey
 from bot.workshops.resolvers import terms_of
-from bot.workshops.seats import MemorySeats, Person
+from bot.workshops.seats import Person
+from bot.workshops.seats.memory import MemorySeats
 
 DATA = Path("flows/data")
 KEY = UserKey("whatsapp", "whatsapp:+525512345678")

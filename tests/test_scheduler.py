@@ -21,7 +21,8 @@ from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import CHANNEL, GROUP, STREAM, Scheduler
-from bot.workshops.seats import Person, RedisSeats, Terms
+from bot.workshops.seats import Person, Terms
+from bot.workshops.seats.redis import RedisSeats
 from bot.workshops.senders import NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
 from bot.workshops.table import WorkshopTable, load_workshops
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, running_fake_bot_api

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.workshops.seats import KEEP_AFTER_START, MemorySeats, Person, RedisSeats, Seats, Terms
+from bot.workshops.seats import KEEP_AFTER_START, Person, Seats, Terms
+from bot.workshops.seats.memory import MemorySeats
+from bot.workshops.seats.redis import RedisSeats
 
 START = 1_900_000_000  # the workshop's start, Unix seconds
 NOW = START - 10 * 86400  # ten days before

@@ -10,7 +10,7 @@ from bot.service import BotService
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats
+from bot.workshops.seats.memory import MemorySeats
 
 
 def text(message_id: str, body: str, user: str = "w1") -> Event:

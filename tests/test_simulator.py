@@ -11,7 +11,7 @@ from bot.service import BotService
 from bot.simulator import run_chat
 from bot.store.memory import MemorySessionStore
 from bot.workshops.resolvers import workshop_resolvers
-from bot.workshops.seats import MemorySeats
+from bot.workshops.seats.memory import MemorySeats
 
 
 def scripted(lines: list[str]) -> Callable[[str], str]:

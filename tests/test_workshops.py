@@ -29,7 +29,9 @@ from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 from bot.store.redis import RedisSessionStore
-from bot.workshops.seats import MemorySeats, RedisSeats, Seats
+from bot.workshops.seats import Seats
+from bot.workshops.seats.memory import MemorySeats
+from bot.workshops.seats.redis import RedisSeats
 from bot.workshops.table import load_workshops, short_day, when_text, workshop_problems, zone_name
 from bot.yamlsource import plain, read_yaml
 from tests.workshop_samples import CDMX

@@ -35,7 +35,7 @@ from bot.settings import Settings, prepare_process
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import CHANNEL, Scheduler
-from bot.workshops.seats import RedisSeats
+from bot.workshops.seats.redis import RedisSeats
 from bot.workshops.senders import Channel, NoticeSender, TelegramChannel, WhatsAppChannel, template_sids
 from bot.workshops.table import WorkshopTable, load_workshops
 

@@ -25,7 +25,8 @@ from bot.errors import InputError
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import Scheduler
-from bot.workshops.seats import RedisSeats, RosterRow
+from bot.workshops.seats import RosterRow
+from bot.workshops.seats.redis import RedisSeats
 from bot.workshops.table import WORKSHOPS_FILE, WorkshopTable, load_workshops, when_text
 
 app = typer.Typer(help="Workshops: seats, exports and attendance.", no_args_is_help=True)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 from bot.core.textnorm import normalize
-from bot.errors import InputError
+from bot.datafile import open_data, or_input_error, validate
 from bot.paths import DATA_DIR
-from bot.problems import Problem, Severity
-from bot.yamlsource import YamlSyntaxError, plain, read_yaml
+from bot.problems import Problem
+from bot.yamlsource import plain
 
 STATES_FILE = DATA_DIR / "states.yaml"
 ALL_STATES = "all"  # in the directory: an office that serves the whole country
@@ -108,11 +108,7 @@ def _spellings(state: MxState) -> Iterator[str]:
 
 def load_states(path: Path = STATES_FILE) -> StateTable:
     """Read and check the states file; `InputError` with `file:line: …` for its first error."""
-    table, problems = _read(path)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if table is None or errors:
-        raise InputError(errors[0].render())
-    return table
+    return or_input_error(*_read(path))
 
 
 @lru_cache(maxsize=1)
@@ -127,19 +123,12 @@ def state_problems(path: Path = STATES_FILE) -> list[Problem]:
 
 
 def _read(path: Path) -> tuple[StateTable | None, list[Problem]]:
-    try:
-        doc = read_yaml(path)
-    except FileNotFoundError:
-        return None, [Problem(path, 1, "states-missing-file", "falta el archivo de estados")]
-    except YamlSyntaxError as error:
-        return None, [Problem(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")]
-    try:
-        parsed = _StatesFile.model_validate(plain(doc.data))
-    except ValidationError as error:
-        return None, [Problem(path, doc.line_of(e["loc"]), "states-invalid",
-                              f"valor no válido en {'.'.join(map(str, e['loc']))}: {e['msg']}")
-                      for e in error.errors()]
-    problems: list[Problem] = []
+    doc, problems = open_data(path, Problem(path, 1, "states-missing-file", "falta el archivo de estados"))
+    if doc is None:
+        return None, problems
+    parsed, problems = validate(doc, _StatesFile, plain(doc.data), "states-invalid", whole_file="")
+    if parsed is None:
+        return None, problems
     owner: dict[str, str] = {}
     for i, state in enumerate(parsed.states):
         for word in _spellings(state):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from bot.datafile import open_data, validate
 from bot.i18n import LANGUAGES
 from bot.problems import Problem
-from bot.yamlsource import YamlSyntaxError, plain, read_yaml
+from bot.yamlsource import plain
 
 Word = str
 
@@ -30,12 +31,9 @@ class LanguageLists(BaseModel):
 
 def synonym_problems(path: Path) -> list[Problem]:
     """Problems of the synonyms file, each with its line; an empty list when it is sound."""
-    try:
-        doc = read_yaml(path)
-    except FileNotFoundError:
-        return [Problem(path, 0, "missing-file", "falta el archivo de sinónimos")]
-    except YamlSyntaxError as error:
-        return [Problem(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")]
+    doc, problems = open_data(path, Problem(path, 0, "missing-file", "falta el archivo de sinónimos"))
+    if doc is None:
+        return problems
     data = plain(doc.data)
     if not isinstance(data, dict):
         return [Problem(path, 1, "not-a-synonyms-file", "el archivo empieza con «es:» y «en:»")]
@@ -43,10 +41,6 @@ def synonym_problems(path: Path) -> list[Problem]:
                         f"idioma desconocido «{lang}»; usa: {', '.join(LANGUAGES)}")
                 for lang in data if lang not in LANGUAGES]
     for lang in LANGUAGES:
-        try:
-            LanguageLists.model_validate(data.get(lang) or {})
-        except ValidationError as error:
-            problems += [Problem(path, doc.line_of((lang, *e["loc"])), "invalid-value",
-                                 f"{'.'.join(str(p) for p in (lang, *e['loc']))}: {e['msg']}")
-                         for e in error.errors()]
+        problems += validate(doc, LanguageLists, data.get(lang) or {}, "invalid-value", (lang,),
+                             template="{where}: {msg}")[1]
     return problems

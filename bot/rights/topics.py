@@ -12,11 +12,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Strict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
+from bot.datafile import Loc, open_data
 from bot.errors import FlowError
 from bot.i18n import LANGUAGES, format_marker_in
 from bot.paths import FLOWS_DIR
 from bot.problems import Problem, Severity
-from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
+from bot.yamlsource import YamlDocument, plain
 
 TOPICS_DIR = FLOWS_DIR / "topics"
 TITLE_MAX = 30  # a button label on a phone
@@ -25,8 +26,6 @@ MORE_MAX = 1500
 MENU_MAX = 10  # categories the rights menu can show on one screen
 CHECKED_MAX_AGE_DAYS = 365
 NEXT_LINKS = ("severance_calculator", "complaint", "find_center", "person", "workshops")
-
-Loc = tuple[str | int, ...]
 
 
 class _Content(BaseModel):
@@ -149,10 +148,9 @@ class _Reader:
         self._add(doc.path, doc.line_of(loc), code, message, severity)
 
     def _read_file(self, path: Path) -> None:
-        try:
-            doc = read_yaml(path)
-        except YamlSyntaxError as error:
-            self._add(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")
+        doc, problems = open_data(path)
+        if doc is None:
+            self.problems += problems
             return
         if not isinstance(doc.data, dict):
             self._add(path, 1, "not-a-topic-file", "un archivo de temas empieza con «category:», "

@@ -18,13 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, Field
 
+from bot.datafile import open_data, or_input_error, validate
 from bot.errors import InputError
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity
-from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
+from bot.yamlsource import YamlDocument, plain
 
 MINIMUM_WAGES_FILE = DATA_DIR / "minimum_wages.yaml"
 
@@ -82,10 +82,7 @@ class MinimumWageTable:
 
 def load_minimum_wages(path: Path = MINIMUM_WAGES_FILE) -> MinimumWageTable:
     """Read and validate the table; `InputError` with `file:line: …` for the first error."""
-    table, problems = _read(path, date.today())
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if table is None or errors:
-        raise InputError(errors[0].render())
+    table = or_input_error(*_read(path, date.today()))
     return MinimumWageTable(table.years, path)
 
 
@@ -101,25 +98,15 @@ def minimum_wage_problems(path: Path = MINIMUM_WAGES_FILE, today: date | None = 
 
 
 def _read(path: Path, today: date) -> tuple[_WageFile | None, list[Problem]]:
-    try:
-        doc = read_yaml(path)
-    except FileNotFoundError:
-        return None, [Problem(path, 1, "minimum-wage-missing-file", "falta el archivo de salarios mínimos")]
-    except YamlSyntaxError as error:
-        return None, [Problem(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")]
-    try:
-        table = _WageFile.model_validate(plain(doc.data))
-    except ValidationError as error:
-        return None, [_problem_of(doc, detail) for detail in error.errors()]
+    doc, problems = open_data(path, Problem(path, 1, "minimum-wage-missing-file",
+                                            "falta el archivo de salarios mínimos"))
+    if doc is None:
+        return None, problems
+    # `plain` turns the year keys into text; the YAML nodes are keyed by the numbers.
+    table, problems = validate(doc, _WageFile, plain(doc.data), "minimum-wage-invalid", numeric_keys=True)
+    if table is None:
+        return None, problems
     return table, _sanity_problems(doc, table, today)
-
-
-def _problem_of(doc: YamlDocument, detail: ErrorDetails) -> Problem:
-    # `plain` turned the year keys into text; the YAML node is keyed by the number.
-    loc = tuple(int(part) if isinstance(part, str) and part.isdigit() else part for part in detail["loc"])
-    where = ".".join(str(part) for part in loc) or "(archivo)"
-    return Problem(doc.path, doc.line_of(loc), "minimum-wage-invalid",
-                   f"valor no válido en {where}: {detail['msg']}")
 
 
 def _sanity_problems(doc: YamlDocument, table: _WageFile, today: date) -> list[Problem]:

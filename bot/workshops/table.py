@@ -17,13 +17,13 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.errors import InputError
+from bot.datafile import open_data, or_input_error, validate
 from bot.i18n import BABEL_LOCALES, N_, translate
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity
-from bot.yamlsource import YamlSyntaxError, plain, read_yaml
+from bot.yamlsource import plain
 
 WORKSHOPS_FILE = DATA_DIR / "workshops.yaml"
 DATA_KEY = "workshops"  # where the loaded table lives in `FlowSet.data`
@@ -127,10 +127,7 @@ def load_workshops(path: Path = WORKSHOPS_FILE, production: bool = False) -> Wor
     """
     if not path.exists():
         return WorkshopTable({})
-    parsed, problems = _read(path, None)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if parsed is None or errors:
-        raise InputError(errors[0].render())
+    parsed = or_input_error(*_read(path, None))
     offered = [w for w in parsed.workshops if not (production and w.example)]
     ordered = sorted(offered, key=lambda w: w.starts_at)
     return WorkshopTable({w.id: w for w in ordered})
@@ -144,17 +141,12 @@ def workshop_problems(path: Path = WORKSHOPS_FILE, now: datetime | None = None) 
 
 
 def _read(path: Path, now: datetime | None) -> tuple[_File | None, list[Problem]]:
-    try:
-        doc = read_yaml(path)
-    except YamlSyntaxError as error:
-        return None, [Problem(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")]
-    try:
-        parsed = _File.model_validate(plain(doc.data) or {})
-    except ValidationError as error:
-        return None, [Problem(path, doc.line_of(tuple(d["loc"])), "workshop-invalid",
-                              f"valor no válido en {'.'.join(map(str, d['loc']))}: {d['msg']}")
-                      for d in error.errors()]
-    problems: list[Problem] = []
+    doc, problems = open_data(path)
+    if doc is None:
+        return None, problems
+    parsed, problems = validate(doc, _File, plain(doc.data) or {}, "workshop-invalid", whole_file="")
+    if parsed is None:
+        return None, problems
     seen: set[str] = set()
     for i, workshop in enumerate(parsed.workshops):
         found = _check_one(workshop, now)
