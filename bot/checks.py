@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.complaint.directory import data_problems
+from bot.complaint.directory_file import data_problems
 from bot.core.checker import check_flow_files
 from bot.features import builtin_catalog
 from bot.problems import Problem

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.assets import Assets
-from bot.complaint.directory import Directory, Listing, load_contacts, load_directory, load_public_systems
+from bot.complaint.directory import Directory, Listing
+from bot.complaint.directory_file import load_contacts, load_directory, load_public_systems
 from bot.complaint.mxstates import StateTable, load_states
 from bot.core.flowset import FlowSet
 from bot.core.loading import load_flowset

@@ -28,7 +28,7 @@ from bot.complaint.actions import (
     reference_code,
     summary_card,
 )
-from bot.complaint.directory import load_contacts
+from bot.complaint.directory_file import load_contacts
 from bot.complaint.rules import (
     FEDERAL_INDUSTRIES,
     INDUSTRY_LABELS,

@@ -10,15 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.directory import app
-from bot.complaint.directory import (
-    CenterKind,
-    Directory,
-    data_problems,
-    directory_problems,
-    distance_km,
-    inside_mexico,
-    load_directory,
-)
+from bot.complaint.directory import CenterKind, Directory, distance_km, inside_mexico
+from bot.complaint.directory_file import data_problems, directory_problems, load_directory
 from bot.complaint.hours import next_opening
 from bot.complaint.phones import phone_ok, phone_text
 from bot.errors import InputError

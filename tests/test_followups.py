@@ -9,7 +9,7 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from bot.assets import Assets
-from bot.complaint.directory import load_directory
+from bot.complaint.directory_file import load_directory
 from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Effect, Turn
 from bot.followups import Followups

@@ -12,7 +12,8 @@ from redis.asyncio import Redis
 from typer.testing import CliRunner
 
 from bot.cli import handoff as cli
-from bot.complaint.directory import Center, Directory, load_directory
+from bot.complaint.directory import Center, Directory
+from bot.complaint.directory_file import load_directory
 from bot.complaint.person import answer_time, handoff_center, request
 from bot.core.actions import ActionContext
 from bot.core.commands import RELEASED

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import cli_language
-from bot.complaint.directory import data_problems
+from bot.complaint.directory_file import data_problems
 from bot.i18n import translator
 from bot.paths import DATA_DIR
 from bot.problems import Severity, has_errors

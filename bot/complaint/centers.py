@@ -13,11 +13,7 @@ from babel import Locale
 from babel.dates import get_day_names
 
 from bot.assets import Assets
-from bot.complaint.directory import (
-    Center,
-    CenterKind,
-    Service,
-)
+from bot.complaint.directory import Center, CenterKind, Service
 from bot.complaint.hours import DAYS
 from bot.complaint.phones import phone_text, whatsapp_link
 from bot.core.actions import ActionCatalog, ActionContext, ActionResult
