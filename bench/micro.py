@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from bench.load import available_scenarios
 
@@ -34,6 +35,7 @@ def engine(seconds: float) -> dict[str, Any]:
     """Steps per second of the pure engine over whole conversations."""
     import bot.service as service_module
     from bot.assets import load_assets
+    from bot.core.engine import step as pure_step
     from bot.core.events import Event, EventKind
     from bot.service import BotService
     from bot.store.memory import MemorySessionStore
@@ -42,7 +44,6 @@ def engine(seconds: float) -> dict[str, Any]:
 
     flows = load_assets()
     scenarios, notes = available_scenarios(None)
-    pure_step = service_module.step
     spent = [0.0, 0]
 
     def timed_step(*args: Any) -> Any:
@@ -53,8 +54,7 @@ def engine(seconds: float) -> dict[str, Any]:
             spent[0] += time.perf_counter() - started
             spent[1] += 1
 
-    service_module.step = timed_step  # type: ignore[assignment]
-    try:
+    with patch.object(service_module, "step", timed_step):
         service = BotService(flows, MemorySessionStore(), resolvers=workshop_resolvers(MemorySeats()))
         ids = itertools.count()
 
@@ -72,8 +72,6 @@ def engine(seconds: float) -> dict[str, Any]:
         asyncio.run(conversations())  # warm-up: caches, lazily loaded date parser data
         spent[:] = [0.0, 0]
         messages, wall = asyncio.run(conversations())
-    finally:
-        service_module.step = pure_step  # type: ignore[assignment]
     return {"steps": spent[1], "messages": messages, "steps_per_second": round(spent[1] / spent[0]),
             "ms_per_step": round(spent[0] / spent[1] * 1000, 3),
             "service_ms_per_message_in_memory": round(wall / messages * 1000, 3),

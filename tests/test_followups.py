@@ -8,7 +8,7 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from bot.assets import load_assets
-from bot.complaint.directory import load_place_data
+from bot.complaint.directory import load_directory, load_place_data
 from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Effect, Turn
 from bot.followups import Followups
@@ -36,7 +36,8 @@ def flows_with_staff_group(tmp_path: Path, center: str, chat: str) -> FlowSet:
 
 
 async def test_a_new_referral_is_posted_to_the_centers_staff_group(tmp_path: Path, clean_redis: str) -> None:
-    center = next(c for c in load_place_data(DATA, production=False)["directory"].centers if c.example).id
+    centers = load_directory(DATA / "directory.yaml", production=False).centers
+    center = next(c for c in centers if c.example).id
     flows = flows_with_staff_group(tmp_path, center, "-1001234567890")
     client = Redis.from_url(clean_redis)
     outbox = Outbox(client)

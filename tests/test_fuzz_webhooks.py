@@ -49,7 +49,9 @@ class Served:
     client: httpx.AsyncClient
 
     def post(self, path: str, body: bytes, headers: dict[str, str | bytes]) -> httpx.Response:
-        return self.runner.run(self.client.post(path, content=body, headers=headers))
+        raw = {name.encode(): value if isinstance(value, bytes) else value.encode()
+               for name, value in headers.items()}
+        return self.runner.run(self.client.post(path, content=body, headers=raw))
 
 
 @pytest.fixture(scope="module")
