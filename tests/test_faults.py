@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from redis.asyncio import Redis
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -67,14 +66,6 @@ def flows_with_one_workshop(tmp_path: Path, starts_in: timedelta, capacity: int)
         "    language: es\n"
         "    childcare: true\n", encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def bot_api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(token=load.TELEGRAM_TOKEN)
-    with serve_in_thread(api.app()) as url:
-        api.base_url = f"{url}/bot"
-        yield api
 
 
 def server_settings(redis_url: str, telegram_api: str | None = None, **changes: Any) -> ServerSettings:

@@ -56,8 +56,8 @@ async def test_a_new_referral_is_posted_to_the_centers_staff_group(tmp_path: Pat
     assert "K7P3QX2M" in entry.replies[0].text and "+5255" not in entry.replies[0].text
 
 
-async def test_deleting_her_data_gives_back_her_workshop_places() -> None:
-    flows = load_assets()
+async def test_deleting_her_data_gives_back_her_workshop_places(shipped_flows: FlowSet) -> None:
+    flows = shipped_flows
     table = flows.data[DATA_KEY]
     workshop = table.current(datetime.now(UTC))[0]
     now = datetime.now(UTC)
