@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from redis.asyncio import Redis
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -38,6 +39,8 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.redis_server import RedisServer
 from webhooks.app import create_app
 from webhooks.settings import ServerSettings
+
+pytestmark = pytest.mark.slow  # Redis restarts, SIGKILLed servers and workers, real waits
 
 ROOT = Path(__file__).resolve().parents[1]
 TROUBLE = "problemas técnicos"

@@ -33,6 +33,8 @@ from bot.store.memory import MemorySessionStore
 from bot.workshops.resolvers import workshop_resolvers
 from bot.workshops.seats import MemorySeats
 
+pytestmark = pytest.mark.slow  # Hypothesis: generated conversations
+
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 PLAIN = ["hola", "si", "sí", "no", "1", "2", "3", "4", "7", "12", "0", "-5", "9,000", "$8,500.50",
          "al mes", "por semana", "15/03/2024", "1 de marzo de 2020", "mañana", "31/02/2025", "ayer",

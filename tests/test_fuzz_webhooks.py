@@ -24,6 +24,8 @@ from tests.fakes.telegram_api import FakeBotApi
 from webhooks.app import create_app
 from webhooks.settings import MAX_BODY_BYTES, ServerSettings
 
+pytestmark = pytest.mark.slow  # Hypothesis: generated webhook requests
+
 AUTH_TOKEN = "fuzz0twilio0auth0token0000000000"
 PUBLIC = "https://bot.example.org"
 WHATSAPP_URL = f"{PUBLIC}/webhooks/whatsapp"

@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bench import load
 from bot.store.redis import RedisSessionStore
 from tests.fakes.telegram_api import FakeBotApi
 from tests.redis_cluster import RedisCluster
+
+pytestmark = pytest.mark.slow  # a Redis Cluster and two server processes under load
 
 CONVERSATIONS = 2  # of each scenario, per channel
 

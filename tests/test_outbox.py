@@ -57,6 +57,7 @@ async def deliver_all(box: Outbox, senders: dict[str, Sender], rounds: int = 10)
     return done
 
 
+@pytest.mark.slow  # rounds of real waits past claim_idle
 async def test_an_entry_is_delivered_once_and_removed(redis_client: Redis, clock: Clock) -> None:
     box = outbox(redis_client, clock)
     await box.ensure_group()
@@ -67,6 +68,7 @@ async def test_an_entry_is_delivered_once_and_removed(redis_client: Redis, clock
     assert await box.depth() == 0
 
 
+@pytest.mark.slow  # rounds of real waits past claim_idle
 async def test_a_failed_delivery_is_retried_later_with_what_was_not_sent(
     redis_client: Redis, clock: Clock
 ) -> None:
@@ -101,6 +103,7 @@ async def test_a_refused_entry_goes_to_the_dead_letters(redis_client: Redis, clo
     assert await dead_reasons(redis_client, box) == [b"refused"]
 
 
+@pytest.mark.slow  # rounds of real waits past claim_idle
 async def test_after_too_many_attempts_an_entry_is_given_up(redis_client: Redis, clock: Clock) -> None:
     box = outbox(redis_client, clock, max_attempts=3)
     await box.ensure_group()
@@ -142,6 +145,7 @@ async def test_an_entry_for_a_channel_served_elsewhere_is_left_alone(
     assert await box.depth() == 1
 
 
+@pytest.mark.slow  # rounds of real waits past claim_idle
 async def test_entries_waiting_elsewhere_do_not_hold_up_the_others(redis_client: Redis, clock: Clock) -> None:
     box = outbox(redis_client, clock)
     await box.ensure_group()
@@ -163,6 +167,7 @@ async def test_an_unreadable_entry_is_moved_aside(redis_client: Redis, clock: Cl
     assert await dead_reasons(redis_client, box) == [b"unreadable"]
 
 
+@pytest.mark.slow  # Redis stopped under the loop, real waits
 async def test_run_keeps_going_while_redis_is_away(make_redis_server: Callable[..., RedisServer],
                                                    clock: Clock) -> None:
     server = make_redis_server(durable=True)

@@ -25,6 +25,8 @@ from webhooks.app import create_app
 from webhooks.settings import ServerSettings
 from webhooks.webchat import WebchatMessage
 
+pytestmark = pytest.mark.slow  # Schemathesis: generated requests against a served app
+
 TOKEN = "123456:SCHEMA-token"
 SECRET = "schema-secret"
 JSON_PATHS = ("/webchat/messages", "/webhooks/telegram", "/healthz", "/readyz")

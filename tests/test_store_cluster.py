@@ -26,6 +26,8 @@ from tests import test_store_contract as contract
 from tests.redis_cluster import RedisCluster as ClusterProcesses
 from tests.test_store_contract import T0, realistic_session, turn
 
+pytestmark = pytest.mark.slow  # a 3-master Redis Cluster, nodes stopped and started
+
 # The contract tests that need nothing but a `store`: collected here with the fixture below.
 for _name, _test in vars(contract).items():
     if _name.startswith("test_") and list(inspect.signature(_test).parameters) == ["store"]:

@@ -20,6 +20,8 @@ from tests.fakes.browser import chromium, require_chromium
 from webhooks.app import create_app
 from webhooks.settings import ServerSettings
 
+pytestmark = pytest.mark.slow  # a real headless Chromium
+
 WAIT = 10.0
 
 

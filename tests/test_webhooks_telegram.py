@@ -211,6 +211,7 @@ async def test_long_texts_are_split_for_telegram(api: FakeBotApi) -> None:
     assert " ".join(texts) == long
 
 
+@pytest.mark.slow  # honours a real 1 s retry_after
 async def test_a_429_is_honoured_with_its_retry_after(api: FakeBotApi) -> None:
     api.fail_next("sendMessage", retry_after=1)
     async with asgi_client(create_app(settings_for(api))) as client:
