@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup run chat test check lint i18n bench clean
+.PHONY: setup run chat test test-fast check lint i18n bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ chat: setup
 test: setup
 	$(BIN)/labor-bot flows check
 	$(BIN)/pytest -q -rs
+
+# The same without the tests marked `slow` (faults, clusters, whole servers, the browser, fuzzing,
+# real waits): for the edit-test loop; `make test` (and CI) still runs everything.
+test-fast: setup
+	$(BIN)/labor-bot flows check
+	$(BIN)/pytest -q -rs -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check bot webhooks tests bench

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from bench.load import available_scenarios
 
@@ -34,6 +35,7 @@ def engine(seconds: float) -> dict[str, Any]:
     """Steps per second of the pure engine over whole conversations."""
     import bot.service as service_module
     from bot.compose import build_service
+    from bot.core.engine import step as pure_step
     from bot.core.events import Event, EventKind
     from bot.loader import load_assets
     from bot.settings import Settings
@@ -41,7 +43,6 @@ def engine(seconds: float) -> dict[str, Any]:
 
     flows = load_assets()
     scenarios, notes = available_scenarios(None)
-    pure_step = service_module.step
     spent = [0.0, 0]
 
     def timed_step(*args: Any) -> Any:
@@ -52,8 +53,7 @@ def engine(seconds: float) -> dict[str, Any]:
             spent[0] += time.perf_counter() - started
             spent[1] += 1
 
-    service_module.step = timed_step  # type: ignore[assignment]
-    try:
+    with patch.object(service_module, "step", timed_step):
         service = build_service(Settings(), MemorySessionStore(), flows=flows)
         ids = itertools.count()
 
@@ -71,8 +71,6 @@ def engine(seconds: float) -> dict[str, Any]:
         asyncio.run(conversations())  # warm-up: caches, lazily loaded date parser data
         spent[:] = [0.0, 0]
         messages, wall = asyncio.run(conversations())
-    finally:
-        service_module.step = pure_step  # type: ignore[assignment]
     return {"steps": spent[1], "messages": messages, "steps_per_second": round(spent[1] / spent[0]),
             "ms_per_step": round(spent[0] / spent[1] * 1000, 3),
             "service_ms_per_message_in_memory": round(wall / messages * 1000, 3),
@@ -81,7 +79,7 @@ def engine(seconds: float) -> dict[str, Any]:
 
 def engine_by_scenario(seconds: float) -> dict[str, float]:
     """Milliseconds per step for each scenario alone (which conversations cost the most)."""
-    from bot.core.engine import REQUEST, step
+    from bot.core.engine import pending_request, step
     from bot.core.events import Event, EventKind
     from bot.loader import load_assets
 
@@ -99,7 +97,7 @@ def engine_by_scenario(seconds: float) -> dict[str, float]:
                 turn = step(flows, session, event, now)
                 spent += time.perf_counter() - t0
                 steps += 1
-                if any(e.kind == REQUEST for e in turn.effects):
+                if pending_request(turn) is not None:
                     break  # awaits a seat: the service answers; the full path is timed above
                 session = turn.session
         out[scenario.name] = round(spent / steps * 1000, 3)
@@ -144,13 +142,14 @@ def _repeat(job: Callable[[], object], seconds: float, at_least: int = 3) -> dic
 
 def flows(seconds: float) -> dict[str, Any]:
     from bot.core.checker import check_flow_files, flow_files
+    from bot.features import builtin_catalog
     from bot.loader import load_assets
     from bot.paths import FLOWS_DIR
 
-    report = check_flow_files(FLOWS_DIR)
+    report = check_flow_files(FLOWS_DIR, builtin_catalog())
     return {"flow_files": len(flow_files(FLOWS_DIR)), "problems": len(report.problems),
             "load_assets": _repeat(lambda: load_assets(FLOWS_DIR), seconds),
-            "check_flow_files": _repeat(lambda: check_flow_files(FLOWS_DIR), seconds)}
+            "check_flow_files": _repeat(lambda: check_flow_files(FLOWS_DIR, builtin_catalog()), seconds)}
 
 
 def report(results: dict[str, Any]) -> str:

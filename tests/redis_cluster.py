@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,10 @@ def _command(port: int, *words: str, timeout: float = 2.0) -> bytes:
         return data
 
 
+def _cluster_ok(port: int) -> bool:
+    return b"cluster_state:ok" in _command(port, "CLUSTER", "INFO")
+
+
 def _cli() -> str | None:
     fallback = Path("/usr/bin/redis-cli")
     return shutil.which("redis-cli") or (str(fallback) if fallback.exists() else None)
@@ -79,7 +84,7 @@ class RedisCluster:
         for node in range(len(self.ports)):
             self._spawn(node)
         for port in self.ports:
-            self._wait(lambda p=port: self._answers(p), deadline, f"node {port} to start")
+            self._wait(partial(self._answers, port), deadline, f"node {port} to start")
         create = [self.cli, "--cluster", "create", *(f"127.0.0.1:{p}" for p in self.ports),
                   "--cluster-replicas", "0", "--cluster-yes"]
         done = subprocess.run(create, capture_output=True, timeout=max(1.0, deadline - time.monotonic()))
@@ -103,8 +108,7 @@ class RedisCluster:
 
     def _wait_ok(self, deadline: float) -> None:
         for port in self.ports:
-            self._wait(lambda p=port: b"cluster_state:ok" in _command(p, "CLUSTER", "INFO"), deadline,
-                       f"node {port} to see the cluster as ok")
+            self._wait(partial(_cluster_ok, port), deadline, f"node {port} to see the cluster as ok")
 
     def owner(self, slot: int) -> int:
         """The index (in `ports`) of the master serving `slot`."""

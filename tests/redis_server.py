@@ -8,10 +8,11 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 INSTALL_HINT = (
     "redis-server not found: the Redis store tests need a local Redis binary "
@@ -134,6 +135,14 @@ def clean_redis(redis_server: RedisServer) -> str:
     """The shared server, emptied before the test; gives its URL."""
     redis_server.flushall()
     return redis_server.url
+
+
+@pytest.fixture
+async def redis_client(clean_redis: str) -> AsyncIterator[Redis]:
+    """A client of the emptied shared server (replies as bytes), closed after the test."""
+    client = Redis.from_url(clean_redis)
+    yield client
+    await client.aclose()
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ async def _seed(url: str) -> list[str]:
     client, store = Redis.from_url(url), RedisSessionStore.from_url(url)
     terms = Terms("cdmx", 2, int(datetime(2027, 3, 10, tzinfo=UTC).timestamp()), int(NOW.timestamp()))
     codes = []
-    answers = [{"name": "=Ñusta Peña", "industry": "hogar", "childcare_needed": True},
-               {}, {"name": "Ana"}]
+    answers: list[dict[str, object]] = [
+        {"name": "=Ñusta Peña", "industry": "hogar", "childcare_needed": True}, {}, {"name": "Ana"}]
     try:
         for i, user in enumerate(("nusta", "eva", "ana")):
             _, place = await RedisSeats(client).take(f"{{telegram:{user}}}", terms, Person("", "n"))

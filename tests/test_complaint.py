@@ -53,13 +53,14 @@ from bot.core.session import Session
 from bot.core.turn import Turn
 from bot.features import builtin_catalog
 from bot.loader import load_assets
+from bot.paths import LOCALES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ROOT / "flows"
 OWN_FLOWS = ("complaint", "centers")
 SCRIPTS = sorted(p for pattern in ("complaint_*.yaml", "centers_*.yaml")
                  for p in (ROOT / "tests" / "flows").glob(pattern))
-DRAFT = i18n.LOCALES_DIR / "en" / "LC_MESSAGES" / "complaint-draft.po"
+DRAFT = LOCALES_DIR / "en" / "LC_MESSAGES" / "complaint-draft.po"
 MONDAY = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 09:00 in Mexico City, like the flow scripts
 
 

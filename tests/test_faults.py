@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ from tests.fakes import asgi_client, serve_in_thread, wait_until
 from tests.fakes.telegram_api import FakeBotApi
 from tests.redis_server import RedisServer
 from webhooks.app import create_app
+
+pytestmark = pytest.mark.slow  # Redis restarts, SIGKILLed servers and workers, real waits
 
 ROOT = Path(__file__).resolve().parents[1]
 TROUBLE = "problemas técnicos"
@@ -67,14 +69,6 @@ def flows_with_one_workshop(tmp_path: Path, starts_in: timedelta, capacity: int)
         "    language: es\n"
         "    childcare: true\n", encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def bot_api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(token=load.TELEGRAM_TOKEN)
-    with serve_in_thread(api.app()) as url:
-        api.base_url = f"{url}/bot"
-        yield api
 
 
 def server_settings(redis_url: str, telegram_api: str | None = None, **changes: Any) -> Settings:

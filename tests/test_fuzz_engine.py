@@ -32,6 +32,8 @@ from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.memory import MemorySessionStore
 
+pytestmark = pytest.mark.slow  # Hypothesis: generated conversations
+
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 PLAIN = ["hola", "si", "sí", "no", "1", "2", "3", "4", "7", "12", "0", "-5", "9,000", "$8,500.50",
          "al mes", "por semana", "15/03/2024", "1 de marzo de 2020", "mañana", "31/02/2025", "ayer",

@@ -30,6 +30,8 @@ from bot.loader import load_assets
 from bot.paths import FLOWS_DIR
 from bot.problems import Problem
 
+pytestmark = pytest.mark.slow  # Hypothesis: mutated flow files
+
 SHIPPED = sorted(str(p.relative_to(FLOWS_DIR)) for p in FLOWS_DIR.rglob("*.yaml"))
 FLOWS = [name for name in SHIPPED if "/" not in name]
 TOKENS = [":", ": ", "- ", "-", "{", "}", "[", "]", '"', "'", "&a ", "*a", "!!python/object:os.system ",

@@ -24,6 +24,8 @@ from tests.fakes import asgi_client, serve_in_thread
 from tests.fakes.telegram_api import FakeBotApi
 from webhooks.app import create_app
 
+pytestmark = pytest.mark.slow  # Hypothesis: generated webhook requests
+
 AUTH_TOKEN = "fuzz0twilio0auth0token0000000000"
 PUBLIC = "https://bot.example.org"
 WHATSAPP_URL = f"{PUBLIC}/webhooks/whatsapp"
@@ -49,7 +51,9 @@ class Served:
     client: httpx.AsyncClient
 
     def post(self, path: str, body: bytes, headers: dict[str, str | bytes]) -> httpx.Response:
-        return self.runner.run(self.client.post(path, content=body, headers=headers))
+        raw = {name.encode(): value if isinstance(value, bytes) else value.encode()
+               for name, value in headers.items()}
+        return self.runner.run(self.client.post(path, content=body, headers=raw))
 
 
 @pytest.fixture(scope="module")

@@ -4,26 +4,18 @@ load of whole conversations on WhatsApp and Telegram (the load benchmark's harne
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench import load
 from bot.store.redis import RedisSessionStore
-from tests.fakes import serve_in_thread
 from tests.fakes.telegram_api import FakeBotApi
 from tests.redis_cluster import RedisCluster
 
+pytestmark = pytest.mark.slow  # a Redis Cluster and two server processes under load
+
 CONVERSATIONS = 2  # of each scenario, per channel
-
-
-@pytest.fixture
-def bot_api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(token=load.TELEGRAM_TOKEN)
-    with serve_in_thread(api.app()) as url:
-        api.base_url = f"{url}/bot"
-        yield api
 
 
 async def consent_records(url: str) -> list[dict[str, object]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,13 +23,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-async def client(clean_redis: str) -> AsyncIterator[Redis]:
-    redis = Redis.from_url(clean_redis)
-    yield redis
-    await redis.aclose()
 
 
 @pytest.fixture
@@ -64,8 +57,9 @@ async def deliver_all(box: Outbox, senders: dict[str, Sender], rounds: int = 10)
     return done
 
 
-async def test_an_entry_is_delivered_once_and_removed(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+@pytest.mark.slow  # rounds of real waits past claim_idle
+async def test_an_entry_is_delivered_once_and_removed(redis_client: Redis, clock: Clock) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
     await box.add(OutboxEntry("telegram", "42", (HELLO, MENU)))
     sent: list[tuple[str, tuple[Reply, ...]]] = []
@@ -74,8 +68,11 @@ async def test_an_entry_is_delivered_once_and_removed(client: Redis, clock: Cloc
     assert await box.depth() == 0
 
 
-async def test_a_failed_delivery_is_retried_later_with_what_was_not_sent(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+@pytest.mark.slow  # rounds of real waits past claim_idle
+async def test_a_failed_delivery_is_retried_later_with_what_was_not_sent(
+    redis_client: Redis, clock: Clock
+) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
     await box.add(OutboxEntry("telegram", "42", (HELLO, MENU)))
     sent: list[tuple[str, tuple[Reply, ...]]] = []
@@ -93,8 +90,8 @@ async def test_a_failed_delivery_is_retried_later_with_what_was_not_sent(client:
     assert await box.depth() == 0
 
 
-async def test_a_refused_entry_goes_to_the_dead_letters(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+async def test_a_refused_entry_goes_to_the_dead_letters(redis_client: Redis, clock: Clock) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
     await box.add(OutboxEntry("telegram", "42", (HELLO,)))
 
@@ -103,11 +100,12 @@ async def test_a_refused_entry_goes_to_the_dead_letters(client: Redis, clock: Cl
 
     await deliver_all(box, {"telegram": recorder([], blocked)}, rounds=2)
     assert await box.depth() == 0
-    assert await dead_reasons(client, box) == [b"refused"]
+    assert await dead_reasons(redis_client, box) == [b"refused"]
 
 
-async def test_after_too_many_attempts_an_entry_is_given_up(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock, max_attempts=3)
+@pytest.mark.slow  # rounds of real waits past claim_idle
+async def test_after_too_many_attempts_an_entry_is_given_up(redis_client: Redis, clock: Clock) -> None:
+    box = outbox(redis_client, clock, max_attempts=3)
     await box.ensure_group()
     await box.add(OutboxEntry("telegram", "42", (HELLO,)))
     calls: list[int] = []
@@ -121,11 +119,13 @@ async def test_after_too_many_attempts_an_entry_is_given_up(client: Redis, clock
         clock.now += 3600
     assert len(calls) == 3
     assert await box.depth() == 0
-    assert await dead_reasons(client, box) == [b"too many attempts"]
+    assert await dead_reasons(redis_client, box) == [b"too many attempts"]
 
 
-async def test_an_entry_left_by_a_dead_consumer_is_taken_by_another(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+async def test_an_entry_left_by_a_dead_consumer_is_taken_by_another(
+    redis_client: Redis, clock: Clock
+) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
     await box.add(OutboxEntry("telegram", "42", (HELLO,)))
     assert len(await box.take("crashed", block_ms=20)) == 1  # taken, then the process died
@@ -135,16 +135,19 @@ async def test_an_entry_left_by_a_dead_consumer_is_taken_by_another(client: Redi
     assert sent == [("42", (HELLO,))]
 
 
-async def test_an_entry_for_a_channel_served_elsewhere_is_left_alone(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+async def test_an_entry_for_a_channel_served_elsewhere_is_left_alone(
+    redis_client: Redis, clock: Clock
+) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
     await box.add(OutboxEntry("whatsapp", "whatsapp:+5215500000000", (HELLO,)))
     await deliver_all(box, {"telegram": recorder([])}, rounds=2)
     assert await box.depth() == 1
 
 
-async def test_entries_waiting_elsewhere_do_not_hold_up_the_others(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+@pytest.mark.slow  # rounds of real waits past claim_idle
+async def test_entries_waiting_elsewhere_do_not_hold_up_the_others(redis_client: Redis, clock: Clock) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
     for i in range(25):  # more than one batch, each for a channel this process does not serve
         await box.add(OutboxEntry("whatsapp", f"whatsapp:+52155000000{i:02d}", (HELLO,)))
@@ -155,15 +158,16 @@ async def test_entries_waiting_elsewhere_do_not_hold_up_the_others(client: Redis
     assert await box.depth() == 25
 
 
-async def test_an_unreadable_entry_is_moved_aside(client: Redis, clock: Clock) -> None:
-    box = outbox(client, clock)
+async def test_an_unreadable_entry_is_moved_aside(redis_client: Redis, clock: Clock) -> None:
+    box = outbox(redis_client, clock)
     await box.ensure_group()
-    await client.xadd(box.stream, {"channel": "telegram"})
+    await redis_client.xadd(box.stream, {"channel": "telegram"})
     await deliver_all(box, {"telegram": recorder([])}, rounds=2)
     assert await box.depth() == 0
-    assert await dead_reasons(client, box) == [b"unreadable"]
+    assert await dead_reasons(redis_client, box) == [b"unreadable"]
 
 
+@pytest.mark.slow  # Redis stopped under the loop, real waits
 async def test_run_keeps_going_while_redis_is_away(make_redis_server: Callable[..., RedisServer],
                                                    clock: Clock) -> None:
     server = make_redis_server(durable=True)

@@ -230,6 +230,7 @@ async def test_a_failed_send_is_retried_with_backoff(rig: Rig, bot_api: FakeBotA
     assert sender.counts == {"sent": 1}
 
 
+@pytest.mark.slow  # a real wait past the claim idle time
 async def test_a_dead_consumers_entry_is_claimed_back_and_sent_once(rig: Rig, bot_api: FakeBotApi) -> None:
     await rig.sign_up(TELEGRAM)
     outbox = rig.outbox(claim_idle=0.3)

@@ -25,6 +25,8 @@ from tests.fakes.telegram_api import FakeBotApi
 from webhooks.app import create_app
 from webhooks.webchat import WebchatMessage
 
+pytestmark = pytest.mark.slow  # Schemathesis: generated requests against a served app
+
 TOKEN = "123456:SCHEMA-token"
 SECRET = "schema-secret"
 JSON_PATHS = ("/webchat/messages", "/webhooks/telegram", "/healthz", "/readyz")
@@ -93,7 +95,7 @@ def test_the_schema_covers_the_json_endpoints() -> None:
 
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_generated_request_gets_a_server_error(case: schemathesis.Case, base_url: str) -> None:
+def test_no_generated_request_gets_a_server_error(case: schemathesis.Case[Any], base_url: str) -> None:
     response = case.call(base_url=base_url, timeout=10)
     case.validate_response(response, checks=[not_a_server_error])
     assert "Traceback" not in response.text

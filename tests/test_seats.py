@@ -69,8 +69,9 @@ async def test_a_second_sign_up_to_the_same_workshop_changes_nothing(seats: Seat
 async def test_a_cancellation_promotes_the_first_on_the_waitlist_and_queues_her_notice(seats: Seats) -> None:
     for tag in ("a", "b", "c", "d"):
         await seats.take(tag, terms(), person())
-    a_code = (await seats.person("w1", "a"))[0].code  # type: ignore[index]
-    c_code = (await seats.person("w1", "c"))[0].code  # type: ignore[index]
+    a, c = await seats.person("w1", "a"), await seats.person("w1", "c")
+    assert a is not None and c is not None
+    a_code, c_code = a[0].code, c[0].code
     assert await seats.cancel("a", terms(now=NOW + 60), "x1") == "cancelled"
     assert [(p.status, p.place) for p in await seats.places("c", ["w1"])] == [("confirmed", 0)]
     assert [(p.status, p.place) for p in await seats.places("d", ["w1"])] == [("waiting", 1)]
@@ -158,7 +159,8 @@ async def test_a_workshops_keys_expire_some_weeks_after_it(clean_redis: str) -> 
         keys = await client.keys("lb:{ws:w1}:*")
         assert len(keys) == 6  # seats, people, codes, seq, notices, attended
         for key in keys:
-            assert await client.expiretime(key) == START + KEEP_AFTER_START
+            name = key if isinstance(key, str) else key.decode()
+            assert await client.expiretime(name) == START + KEEP_AFTER_START
     finally:
         await client.aclose()
 

@@ -22,6 +22,8 @@ from tests.fakes import free_port
 from tests.fakes.telegram_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.test_webhooks_whatsapp import AUTH_TOKEN, FLOWS, PUBLIC, inbound, signed
 
+pytestmark = pytest.mark.slow  # `labor-bot serve` processes, killed and restarted
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVE = "import typer; from bot.cli.serve import serve; typer.run(serve)"
 TELEGRAM_SECRET = "e2e-secret"

@@ -161,6 +161,7 @@ async def test_a_burst_writes_each_record_once(flows: FlowSet, stores: list[Coun
     assert {r["user"] for r in records} == {WORKER.tag}
 
 
+@pytest.mark.slow  # a fault: Redis stopped and started
 async def test_redis_stopped_then_back_continues_the_conversation(
     flows: FlowSet, make_redis_server: Callable[..., RedisServer]
 ) -> None:
@@ -185,6 +186,7 @@ async def test_redis_stopped_then_back_continues_the_conversation(
         await store.aclose()
 
 
+@pytest.mark.slow  # a fault: Redis paused, read timeouts
 async def test_redis_hung_then_back_applies_the_message_once(
     flows: FlowSet, make_redis_server: Callable[..., RedisServer]
 ) -> None:

@@ -201,6 +201,7 @@ async def test_redis_keys_carry_the_ttls(redis_store: RedisSessionStore, raw: Re
     assert await raw.pttl("lb:{telegram:1001}:s") > 3 * day - 5000
 
 
+@pytest.mark.slow  # waits for Redis to expire the keys (PX)
 async def test_redis_message_ids_expire(clean_redis: str) -> None:
     store = RedisSessionStore.from_url(clean_redis, idempotency_ttl=timedelta(milliseconds=300))
     try:
@@ -280,6 +281,7 @@ async def test_redis_idle_session_fits_in_2_kb(redis_store: RedisSessionStore, r
     assert per_message <= 512
 
 
+@pytest.mark.slow  # a fault: Redis stopped, connect timeouts
 async def test_redis_unreachable_is_store_unavailable(make_redis_server: Callable[..., RedisServer]) -> None:
     server = make_redis_server()
     store = RedisSessionStore.from_url(server.url, timeout=0.5)
@@ -297,6 +299,7 @@ async def test_redis_unreachable_is_store_unavailable(make_redis_server: Callabl
         await store.aclose()
 
 
+@pytest.mark.slow  # a fault: Redis paused, read timeouts
 async def test_redis_hung_server_is_store_unavailable(make_redis_server: Callable[..., RedisServer]) -> None:
     server = make_redis_server()
     store = RedisSessionStore.from_url(server.url, timeout=0.3)

@@ -20,6 +20,8 @@ from tests.fakes import FlakyStore, serve_in_thread
 from tests.fakes.browser import chromium, require_chromium
 from webhooks.app import create_app
 
+pytestmark = pytest.mark.slow  # a real headless Chromium
+
 WAIT = 10.0
 
 

@@ -210,6 +210,7 @@ async def test_long_texts_are_split_for_telegram(api: FakeBotApi) -> None:
     assert " ".join(texts) == long
 
 
+@pytest.mark.slow  # honours a real 1 s retry_after
 async def test_a_429_is_honoured_with_its_retry_after(api: FakeBotApi) -> None:
     api.fail_next("sendMessage", retry_after=1)
     async with asgi_client(create_app(settings_for(api))) as client:
@@ -246,7 +247,8 @@ async def test_unsent_replies_go_to_the_outbox_and_are_sent_from_there(
         assert len(api.sent()) == 1  # only the refused attempt
 
         # Another process, an hour later: it takes the entry and sends both replies, in order.
-        later = Outbox(runtime.redis, claim_idle=0.05, clock=lambda: time.time() + 3600)  # type: ignore[arg-type]
+        assert runtime.redis is not None
+        later = Outbox(runtime.redis, claim_idle=0.05, clock=lambda: time.time() + 3600)
         await later.ensure_group()
         delivered = 0
         for _ in range(20):

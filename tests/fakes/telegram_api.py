@@ -135,8 +135,8 @@ async def _params(request: Request) -> dict[str, Any]:
 
 
 @contextmanager
-def running_fake_bot_api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi()
+def running_fake_bot_api(token: str = TOKEN) -> Iterator[FakeBotApi]:
+    api = FakeBotApi(token=token)
     with serve_in_thread(api.app()) as url:
         api.base_url = f"{url}/bot"
         yield api
