@@ -15,11 +15,12 @@ from bot.cli import handoff as cli
 from bot.complaint.directory import Center, Directory
 from bot.complaint.directory_file import load_directory
 from bot.complaint.person import answer_time, handoff_center, request
+from bot.compose import build_service
 from bot.core.actions import ActionContext
 from bot.core.commands import RELEASED
 from bot.core.flowset import FlowSet
 from bot.outbox import Outbox
-from bot.service import BotService
+from bot.settings import Settings
 from bot.store.base import UserKey
 from bot.store.redis import RedisSessionStore
 from tests.redis_server import RedisServer
@@ -123,7 +124,7 @@ def flows(tmp_path: Path) -> FlowSet:
 async def _ask_for_a_person(flows: FlowSet, url: str) -> None:
     store = RedisSessionStore.from_url(url)
     try:
-        worker = Worker(BotService(flows, store), PHONE)
+        worker = Worker(build_service(Settings(), store, flows=flows), PHONE)
         for text in ("hola", "si", "centro", "1", "Jalisco", "persona", "¿me pueden llamar?"):
             await worker.send(text)
     finally:

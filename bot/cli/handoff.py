@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 import typer
 
 from bot.cli.common import cli_settings, exit_on_flow_error
+from bot.compose import build_service
 from bot.core.events import Event, EventKind
-from bot.core.flowset import FlowSet
 from bot.core.turn import Reply
-from bot.loader import load_assets
 from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store
@@ -78,14 +77,13 @@ async def open_requests(store: SessionStore, now: datetime, everything: bool = F
     return [r for r in requests.values() if everything or r.open_at(now)]
 
 
-async def release_worker(store: SessionStore, key: UserKey, flows: FlowSet, outbox: Outbox | None,
+async def release_worker(service: BotService, key: UserKey, outbox: Outbox | None,
                          now: datetime | None = None) -> tuple[Reply, ...] | None:
     """Send `cmd:release` for her through the service; None when she is not waiting for a person."""
-    loaded = await store.load(key, f"handoff-check-{uuid.uuid4()}")
+    loaded = await service.store.load(key, f"handoff-check-{uuid.uuid4()}")
     until = loaded.session.paused_until if loaded.session else None
     if until is None or until <= (now or datetime.now(UTC)):
         return None
-    service = BotService(flows, store)
     event = Event(EventKind.CHOICE, key.channel, key.user, message_id=f"release-{uuid.uuid4()}",
                   value="cmd:release")
     replies = await service.handle(event)
@@ -132,17 +130,17 @@ def release(worker: str = typer.Argument(..., help="The worker as `handoff list`
     """Give the worker back to the bot and tell her (through the outbox)."""
     settings = _settings()
     key = worker_key(worker)
+    redis = redis_from_url(settings.redis_url or "")
+    outbox = Outbox(redis)
     with exit_on_flow_error():
-        flows = load_assets(directory=settings.flows_dir, production=settings.production)
+        service = build_service(settings, redis=redis, outbox=outbox)
 
     async def run() -> tuple[Reply, ...] | None:
-        store = make_store(settings)
-        redis = redis_from_url(settings.redis_url or "")
         try:
-            return await release_worker(store, key, flows, Outbox(redis))
+            return await release_worker(service, key, outbox)
         finally:
             await redis.aclose()
-            await store.aclose()
+            await service.store.aclose()
 
     replies = asyncio.run(run())
     if replies is None:

@@ -26,7 +26,6 @@ from bot.problems import Problem, Severity
 from bot.yamlsource import plain
 
 WORKSHOPS_FILE = DATA_DIR / "workshops.yaml"
-DATA_KEY = "workshops"  # where the loaded table lives in `FlowSet.data`
 
 # The everyday names of Mexico's zones; any other valid zone is named after its city.
 ZONE_NAMES = {
