@@ -172,8 +172,9 @@ class Outbox:
         except DeliveryFailed as failure:
             await self._failed(entry_id, replace(entry, replies=failure.unsent), failure)
             return
-        except Exception:
-            log.exception("outbox sender crashed", extra={"channel": entry.channel})
+        except Exception as exc:
+            # Only the type: a channel's error message can carry the worker's number or text.
+            log.error("outbox sender crashed", extra={"channel": entry.channel, "error": type(exc).__name__})
             await self._failed(entry_id, entry, DeliveryFailed(entry.replies))
             return
         await self._finish(entry_id)

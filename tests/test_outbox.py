@@ -195,3 +195,21 @@ async def test_run_keeps_going_while_redis_is_away(make_redis_server: Callable[.
 async def _until(condition: Callable[[], bool]) -> None:
     while not condition():
         await asyncio.sleep(0.02)
+
+
+async def test_a_crashing_sender_logs_no_number_and_no_text(redis_client: Redis, clock: Clock,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """A channel's exception may quote the destination and the message: only its type is logged."""
+    box = outbox(redis_client, clock)
+    await box.ensure_group()
+    await box.add(OutboxEntry("whatsapp", "whatsapp:+5215512345678", (HELLO,)))
+
+    def crash(replies: tuple[Reply, ...]) -> None:
+        raise RuntimeError(f"could not send {replies[0].text!r} to whatsapp:+5215512345678")
+
+    with caplog.at_level("DEBUG"):
+        await box.deliver("c1", {"whatsapp": recorder([], crash)}, block_ms=20)
+    crashed = [r for r in caplog.records if r.getMessage() == "outbox sender crashed"]
+    assert len(crashed) == 1 and getattr(crashed[0], "error", None) == "RuntimeError"
+    assert "5512345678" not in caplog.text and "Hola" not in caplog.text
+    assert await box.depth() == 1  # kept for another try
