@@ -47,14 +47,16 @@ bench: setup
 
 LANGS := en
 
+# Catalogs are sorted by text and carry no file:line, so moving code never rewrites them; an edited
+# source text keeps its old translation as a fuzzy suggestion for the translator (never shown).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \
 		--project labor-bot --copyright-holder "labor-bot contributors" --width 100 .
 	for lang in $(LANGS); do \
 		test -f locales/$$lang/LC_MESSAGES/messages.po \
 			|| $(BIN)/pybabel init -i locales/messages.pot -d locales -D messages -l $$lang; \
 	done
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --width 100
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --width 100
 	$(BIN)/pybabel compile --statistics -d locales -D messages
 
 clean:
