@@ -2,7 +2,7 @@
 
 The engine carries it without looking inside (`FlowSet.assets`), and each action reads its part
 through `ctx.assets`. Nothing here touches the disk: an empty `Assets()` is a bot with no centers,
-no workshops and no topics, which is what a test or a flow folder without data files gets.
+no workshops, no topics and no dated figures, which is what a test or a flow folder without data files gets.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.complaint.directory import Directory, Listing
 from bot.complaint.mxstates import StateTable
+from bot.rights.figures import NO_FIGURES, DatedFigures
 from bot.rights.topics import TopicCatalog
 from bot.severance.minimum_wage import MinimumWageTable
 from bot.workshops.table import WorkshopTable
@@ -26,3 +27,4 @@ class Assets:
     workshops: WorkshopTable = field(default_factory=lambda: WorkshopTable({}))
     minimum_wages: MinimumWageTable = field(default_factory=lambda: MinimumWageTable({}))
     topics: TopicCatalog = field(default_factory=lambda: TopicCatalog([], {}))
+    figures: DatedFigures = NO_FIGURES  # the `{name}` figures rights answers fill by date

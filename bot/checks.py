@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.complaint.directory_file import data_problems
 from bot.core.checker import check_flow_files
 from bot.features import builtin_catalog
 from bot.problems import Problem
+from bot.rights.figures import dated_figure_problems, figure_names
 from bot.rights.synonyms import synonym_problems
 from bot.rights.topics import check_topics
 from bot.severance.minimum_wage import minimum_wage_problems
 from bot.workshops.table import workshop_problems
 
 
-def check_all(directory: Path, lang: str = "es") -> list[Problem]:
-    """All problems of the flows folder, errors and warnings, in file order."""
+def check_all(directory: Path, lang: str = "es", today: date | None = None) -> list[Problem]:
+    """All problems of the flows folder, errors and warnings, in file order.
+
+    `today` (default: the real date) is what the date checks measure from: stale reviews,
+    a dated figure with no value in force, a missing minimum wage.
+    """
     problems = check_flow_files(directory, builtin_catalog(), lang).problems
     data = directory / "data"
     if data.is_dir():  # a folder of flows alone (a fixture, a draft) has no data files to check
-        problems += minimum_wage_problems(data / "minimum_wages.yaml")
+        problems += minimum_wage_problems(data / "minimum_wages.yaml", today)
         problems += data_problems(data)
         problems += workshop_problems(data / "workshops.yaml", datetime.now(UTC))
+        if (data / "dated_figures.yaml").exists():
+            problems += dated_figure_problems(data / "dated_figures.yaml", today)
     if (directory / "topics").is_dir():
-        problems += check_topics(directory / "topics")
+        problems += check_topics(directory / "topics", today=today,
+                                 figures=figure_names(data / "dated_figures.yaml"))
     if (directory / "matching").is_dir():
         problems += synonym_problems(directory / "matching" / "synonyms.yaml")
     return sorted(problems, key=lambda p: (str(p.path), p.line))

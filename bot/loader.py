@@ -1,8 +1,8 @@
 """`load_assets(directory)`: the checked flows and the typed data they draw on, from a flows/ folder.
 
 This is where the disk is read, once at start and on every reload: flow files through the
-checker, then `data/` (states, centers, public systems, contacts, workshops, minimum wages),
-`topics/` and `matching/`. A folder without some of them gets empty data for those parts.
+checker, then `data/` (states, centers, public systems, contacts, workshops, minimum wages,
+dated figures), `topics/` and `matching/`. A folder without some of them gets empty data for those parts.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.features import builtin_catalog
 from bot.i18n import preload_catalogs
 from bot.paths import FLOWS_DIR
 from bot.problems import Severity
+from bot.rights.figures import NO_FIGURES, load_dated_figures
 from bot.rights.matcher import TopicMatcher
 from bot.rights.search import RightsSearch
 from bot.rights.synonyms import synonym_problems
@@ -46,7 +47,9 @@ def load_assets(directory: Path = FLOWS_DIR, production: bool = False,
     data = _DataFolder(directory / "data", pinned_data)
     states = _if_there(data / "states.yaml", load_states, StateTable(()))
     wages = data / "minimum_wages.yaml"
-    topics = load_topics(directory / "topics") if (directory / "topics").is_dir() else None
+    figures = _if_there(data / "dated_figures.yaml", load_dated_figures, NO_FIGURES)
+    topics = (load_topics(directory / "topics", figures=figures.names)
+              if (directory / "topics").is_dir() else None)
     flows.assets = Assets(
         flow_names=names,
         states=states,
@@ -57,13 +60,14 @@ def load_assets(directory: Path = FLOWS_DIR, production: bool = False,
         workshops=load_workshops(data / "workshops.yaml", production=production),
         minimum_wages=_if_there(wages, load_minimum_wages, MinimumWageTable({}, wages)),
         topics=topics or TopicCatalog([], {}),
+        figures=figures,
     )
     if topics is not None:
         synonyms = directory / "matching" / "synonyms.yaml"
         errors = [p for p in synonym_problems(synonyms) if p.severity is Severity.ERROR]
         if errors:
             raise FlowError(errors)
-        flows.fallback = RightsSearch(topics, TopicMatcher.from_catalog(topics, synonyms), names)
+        flows.fallback = RightsSearch(topics, TopicMatcher.from_catalog(topics, synonyms), names, figures)
     preload_catalogs()
     return flows
 

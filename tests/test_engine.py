@@ -228,10 +228,10 @@ def test_idle_session_goes_to_menu_and_offers_to_resume(flows: FlowSet) -> None:
 
 
 def test_free_text_that_is_not_an_answer_goes_to_the_fallback(flows: FlowSet) -> None:
-    seen: list[tuple[str, str]] = []
+    seen: list[tuple[str, str, datetime]] = []
 
-    def fallback(text: str, lang: str) -> tuple[Reply, ...] | None:
-        seen.append((text, lang))
+    def fallback(text: str, lang: str, now: datetime) -> tuple[Reply, ...] | None:
+        seen.append((text, lang, now))
         return (Reply("Sobre despidos…"),) if "corrieron" in text else None
 
     with_fallback = FlowSet(flows=flows.flows, actions=flows.actions, fallback=fallback)
@@ -243,7 +243,9 @@ def test_free_text_that_is_not_an_answer_goes_to_the_fallback(flows: FlowSet) ->
     assert chat.where == "main.menu" and chat.session is not None and chat.session.misses == 0
     chat.send("blablabla")
     assert chat.session is not None and chat.session.misses == 1
-    assert seen == [("me corrieron ayer", "es"), ("blablabla", "es")]
+    # the fallback gets the time of each message: an answer can name a figure that changes on a date
+    assert seen == [("me corrieron ayer", "es", chat.now - timedelta(seconds=5)),
+                    ("blablabla", "es", chat.now)]
 
 
 def test_long_pastes_are_cut_before_anything_sees_them(flows: FlowSet) -> None:

@@ -34,7 +34,7 @@ def at_menu(flows: FlowSet) -> Session:
 def test_a_confident_match_answers_directly(flows: FlowSet) -> None:
     search = flows.fallback
     assert isinstance(search, RightsSearch)
-    replies = search("no me an pagado el aguinaldo", "es")
+    replies = search("no me an pagado el aguinaldo", "es", NOW)
     assert replies is not None
     assert replies[0].text.startswith("*Aguinaldo*")
     assert replies[-1].choices[-1].value == "go:main.menu"
@@ -43,7 +43,8 @@ def test_a_confident_match_answers_directly(flows: FlowSet) -> None:
 def test_a_close_call_offers_the_likeliest_topics(flows: FlowSet) -> None:
     search = flows.fallback
     assert isinstance(search, RightsSearch)
-    offered = [search(text, "es") for text in ("me quieren correr", "trabajo en una casa", "el sindicato")]
+    questions = ("me quieren correr", "trabajo en una casa", "el sindicato")
+    offered = [search(text, "es", NOW) for text in questions]
     close_calls = [r for r in offered if r and r[0].text.startswith("¿Tu pregunta es sobre")]
     assert close_calls, "no question in this list was a close call: pick vaguer ones"
     for replies in close_calls:
@@ -56,7 +57,7 @@ def test_a_close_call_offers_the_likeliest_topics(flows: FlowSet) -> None:
 @pytest.mark.parametrize("text", ["", "🙂🙂🙂", "a" * 4000, "quel temps fait-il à Paris", "hola"])
 def test_no_topic_is_none_and_never_an_error(flows: FlowSet, text: str) -> None:
     assert flows.fallback is not None
-    assert flows.fallback(text, "es") is None
+    assert flows.fallback(text, "es", NOW) is None
 
 
 def test_an_offered_topic_can_be_picked_by_its_number(flows: FlowSet) -> None:

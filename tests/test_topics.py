@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,8 @@ from ruamel.yaml import YAML
 
 from bot.errors import FlowError
 from bot.problems import Severity
+from bot.rights.answers import answer_text
+from bot.rights.figures import DATED_FIGURES_FILE, load_dated_figures
 from bot.rights.topics import (
     ANSWER_MAX,
     MENU_MAX,
@@ -35,9 +37,10 @@ PROBLEM_CODES = {
     "title-too-long", "answer-too-long", "more-too-long", "empty-text", "duplicate-id",
     "duplicate-category", "duplicate-order", "category-file-name", "unknown-next",
     "unknown-language", "stale-checked", "unknown-id", "missing-topic", "too-many-categories",
-    "percent-sign",
+    "percent-sign", "missing-reviewed", "stale-reviewed", "unknown-placeholder",
 }
 FIXTURE_SPEC = {"spec_ids": {"wages.aguinaldo", "wages.overtime"}}
+FIXTURE_FIGURES = {"placeholder": {"weekly_hours_limit"}}
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "valid")
 
 
@@ -122,13 +125,63 @@ def test_answers_leave_the_disclaimer_to_the_bot() -> None:
         assert "no asesoría legal" not in text and "información general" not in text, topic.id
 
 
+FOOTERS = {
+    "es": ("Asesoría gratis: PROFEDET al 079 (servicios laborales) o la Procuraduría de la "
+           "Defensa del Trabajo de tu estado.",
+           "Esta es información general, no asesoría legal.", "Información revisada el "),
+    "en": ("Free legal advice: PROFEDET at 079 (labor services) or the Procuraduría de la "
+           "Defensa del Trabajo (workers' legal defense office) of your state.",
+           "This is general information, not legal advice.", "Information checked on "),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(FOOTERS))
+def test_every_answer_names_a_free_line_that_answers(lang: str) -> None:
+    """Legal review H3: *persona* may reach nobody, so each answer and its longer part name
+    PROFEDET's 079 (legal_facts.md, free legal help) and the state's Procuraduría."""
+    figures = load_dated_figures(DATED_FIGURES_FILE, today=TODAY)
+    now = datetime(2026, 12, 2, 18, tzinfo=UTC)
+    for topic in load_topics(TOPICS_DIR, figures=figures.names).topics.values():
+        for more in (False, True):
+            text = answer_text(topic, lang, now=now, figures=figures, more=more)
+            free, general, checked = FOOTERS[lang]
+            footer = text[text.rindex(free):]
+            assert footer.startswith(free) and general in footer and checked in footer, topic.id
+
+
+def test_every_topic_file_records_its_review() -> None:
+    for category in load_topics(TOPICS_DIR).categories:
+        assert category.reviewed is not None, category.path.name
+        assert category.reviewed.by and category.reviewed.on <= date(2026, 12, 31), category.path.name
+
+
+def test_a_review_older_than_six_months_warns_on_its_line() -> None:
+    """The shipped files were reviewed on 2026-12-02; on 2027-06-03 each warns, on 2027-06-02 none."""
+    assert not [p for p in check_topics(TOPICS_DIR, today=date(2027, 6, 2)) if "review" in p.code]
+    stale = [p for p in check_topics(TOPICS_DIR, today=date(2027, 6, 3)) if "review" in p.code]
+    assert len(stale) == len(list(TOPICS_DIR.glob("*.yaml")))
+    for problem in stale:
+        assert (problem.code, problem.severity) == ("stale-reviewed", Severity.WARNING)
+        lines = problem.path.read_text(encoding="utf-8").splitlines()
+        assert lines[problem.line - 1].startswith("reviewed:"), problem.render()
+
+
+def test_an_old_or_missing_review_is_only_a_warning() -> None:
+    catalog = load_topics(FIXTURES / "reviewed", today=TODAY)  # warnings do not stop loading
+    assert len(catalog.topics) == 3
+    problems = check_topics(FIXTURES / "reviewed", today=TODAY)
+    assert {p.severity for p in problems} == {Severity.WARNING}
+    assert any("reviewed: {by:" in p.message for p in problems if p.code == "missing-reviewed")
+
+
 # --- the checker, on broken fixture files ---------------------------------------------------
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixture_reports_each_problem_on_its_line(case: str) -> None:
     directory = FIXTURES / case
-    problems = check_topics(directory, FIXTURE_SPEC.get(case), today=TODAY)
+    problems = check_topics(directory, FIXTURE_SPEC.get(case), today=TODAY,
+                            figures=FIXTURE_FIGURES.get(case, ()))
     found = {(p.path.name, p.line, p.code) for p in problems if p.line}
     assert found == expected_problems(directory)
 
@@ -180,10 +233,11 @@ def test_loader_strips_texts_and_keeps_lines() -> None:
     first = catalog.topics["demo.first"]
     assert (first.title, first.answer, first.more) == (
         "Primero", "Primera línea.\nSegunda línea.", "Más texto.")
-    assert (first.category, first.line, first.checked) == ("alpha", 7, date(2026, 11, 1))
+    assert (first.category, first.line, first.checked) == ("alpha", 8, date(2026, 11, 1))
     assert first.refs == ["LFT Art. 46-50", "518"]
     assert first.match == {"es": ["primero", "el primero"], "en": ["first"]}
-    assert catalog.topics["demo.second"].line == 22
+    assert catalog.topics["demo.second"].line == 23
+    assert alpha.reviewed is not None and alpha.reviewed.on == date(2026, 11, 1)
     assert catalog.topics["demo.third"].more == ""
     assert [t.id for t in alpha.topics] == ["demo.first", "demo.second"]
 
@@ -191,5 +245,5 @@ def test_loader_strips_texts_and_keeps_lines() -> None:
 def test_loader_refuses_files_with_errors() -> None:
     with pytest.raises(FlowError) as caught:
         load_topics(FIXTURES / "unknown_next", today=TODAY)
-    assert "wages.yaml:10:" in str(caught.value)
+    assert "wages.yaml:11:" in str(caught.value)
     assert [p if isinstance(p, str) else p.code for p in caught.value.problems] == ["unknown-next"]

@@ -357,7 +357,7 @@ class _Run:
         """Free text that is not an answer: ask the pluggable fallback (the rights search)."""
         if self.flows.fallback is None or self.event.kind is not EventKind.TEXT:
             return False
-        found = self.flows.fallback(self.event.text, self.s.lang)
+        found = self.flows.fallback(self.event.text, self.s.lang, self.now)
         if not found:
             return False
         self.replies.extend(found)

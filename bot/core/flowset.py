@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.core.actions import ActionCatalog
 from bot.core.flowfile import Flow, State
@@ -22,9 +23,10 @@ MENU_STATE = "menu"
 DEFAULT_TIMEOUT_MINUTES = 120
 
 
-# Free text that is not an answer goes here: (text, lang) -> replies, or None for "no idea".
+# Free text that is not an answer goes here: (text, lang, now) -> replies, or None for "no
+# idea"; `now` because an answer can name a figure that changes on a date.
 # Choices in the replies become the session's offer; their values are `go:` or `cmd:` values.
-Fallback = Callable[[str, str], tuple[Reply, ...] | None]
+Fallback = Callable[[str, str, datetime], tuple[Reply, ...] | None]
 
 
 @dataclass(slots=True)

@@ -37,7 +37,8 @@ def _answer(ctx: ActionContext[Assets], more: bool) -> ActionResult:
         return ActionResult(say=(translate(ctx.lang, GONE),),
                             vars={"after_answer": [o.as_choice_item() for o in options]})
     options = options_after(topic, ctx.lang, ctx.assets.flow_names, shown_more=more)
-    return ActionResult(say=(answer_text(topic, ctx.lang, more=more),),
+    text = answer_text(topic, ctx.lang, now=ctx.now, figures=ctx.assets.figures, more=more)
+    return ActionResult(say=(text,),
                         vars={"after_answer": [o.as_choice_item() for o in options]})
 
 

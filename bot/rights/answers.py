@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.i18n import N_, format_day, translate
+from bot.rights.figures import DatedFigures, worker_day
 from bot.rights.topics import Topic, TopicCatalog
 
 DISCLAIMER = N_(
     "Esta es información general, no asesoría legal. Para hablar con una persona escribe *persona*."
+)
+# In production *persona* may reach nobody (legal review H2), so every answer also names a
+# free line that answers (legal_facts.md, "free legal help": 079 per PROFEDET's December 2025
+# notices). Only the line, never an address: PROFEDET's building closed in January 2026.
+FREE_HELP = N_(
+    "Asesoría gratis: PROFEDET al 079 (servicios laborales) o la Procuraduría de la Defensa "
+    "del Trabajo de tu estado."
 )
 CHECKED = N_("Información revisada el {date}.")
 MORE = N_("Ver más")
@@ -45,11 +54,19 @@ class Option:
         return {"label": self.label, "value": self.value, "go": self.go}
 
 
-def answer_text(topic: Topic, lang: str, more: bool = False) -> str:
-    """The answer (or its longer part), then the reminder that this is general information."""
+def answer_text(topic: Topic, lang: str, *, now: datetime, figures: DatedFigures,
+                more: bool = False) -> str:
+    """The answer (or its longer part), then where to get free advice and the reminder that
+    this is general information.
+
+    Dated figures (`{weekly_hours_limit}`) are filled after translation, with the values in
+    force on the worker's date at `now`, so both languages change on the same day.
+    """
     body = translate(lang, topic.more if more and topic.more else topic.answer)
+    body = figures.fill(body, worker_day(now), lang)
     checked = translate(lang, CHECKED).format(date=format_day(topic.checked, lang))
-    return f"*{translate(lang, topic.title)}*\n\n{body}\n\n_{translate(lang, DISCLAIMER)} {checked}_"
+    return (f"*{translate(lang, topic.title)}*\n\n{body}\n\n{translate(lang, FREE_HELP)}\n"
+            f"_{translate(lang, DISCLAIMER)} {checked}_")
 
 
 def options_after(topic: Topic, lang: str, installed: Collection[str], shown_more: bool) -> list[Option]:

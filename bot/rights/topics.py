@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Strict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Strict, StringConstraints, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from bot.datafile import Loc, open_data
@@ -17,6 +17,7 @@ from bot.errors import FlowError
 from bot.i18n import LANGUAGES, format_marker_in
 from bot.paths import FLOWS_DIR
 from bot.problems import Problem, Severity
+from bot.rights.figures import placeholders_in
 from bot.yamlsource import YamlDocument, plain
 
 TOPICS_DIR = FLOWS_DIR / "topics"
@@ -25,6 +26,7 @@ ANSWER_MAX = 700  # one screen on a cheap phone
 MORE_MAX = 1500
 MENU_MAX = 10  # categories the rights menu can show on one screen
 CHECKED_MAX_AGE_DAYS = 365
+REVIEWED_MAX_AGE_MONTHS = 6  # a topic file's whole review, against the current legal facts
 NEXT_LINKS = ("severance_calculator", "complaint", "find_center", "person", "workshops")
 
 
@@ -60,6 +62,13 @@ class TopicEntry(_Content):
         return value
 
 
+class Reviewed(_Content):
+    """Who last reviewed a whole topic file against the legal facts, and on what day."""
+
+    by: Annotated[str, StringConstraints(min_length=3)]
+    on: Annotated[date, Strict()]
+
+
 class Topic(TopicEntry):
     """A topic as the bot uses it: the entry, its category and the line where it starts."""
 
@@ -75,12 +84,14 @@ class Category(_Content):
     order: int
     topics: list[Topic]
     path: Path
+    reviewed: Reviewed | None = None
 
 
 class _CategoryHeader(_Content):
     category: str
     title: str
     order: int
+    reviewed: Reviewed | None = None  # missing is a warning, not an error (see _check_review)
     topics: list[Any]
 
 
@@ -93,10 +104,15 @@ class TopicCatalog:
 
 
 def load_topics(
-    directory: Path = TOPICS_DIR, *, spec_ids: set[str] | None = None, today: date | None = None
+    directory: Path = TOPICS_DIR, *, spec_ids: set[str] | None = None, today: date | None = None,
+    figures: Collection[str] = (),
 ) -> TopicCatalog:
-    """Read every content file; raise `FlowError` if `check_topics` finds any error."""
-    reader = _Reader(directory, spec_ids, today or date.today())
+    """Read every content file; raise `FlowError` if `check_topics` finds any error.
+
+    `figures`: the names of the dated figures (`flows/data/dated_figures.yaml`) the texts may
+    name as `{name}`; any other `{…}` in a text is an error.
+    """
+    reader = _Reader(directory, spec_ids, today or date.today(), frozenset(figures))
     reader.run()
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]
     if errors:
@@ -106,10 +122,11 @@ def load_topics(
 
 
 def check_topics(
-    directory: Path, spec_ids: set[str] | None = None, *, today: date | None = None
+    directory: Path, spec_ids: set[str] | None = None, *, today: date | None = None,
+    figures: Collection[str] = (),
 ) -> list[Problem]:
     """Every problem in the content files; with `spec_ids`, also ids missing or unknown."""
-    reader = _Reader(directory, spec_ids, today or date.today())
+    reader = _Reader(directory, spec_ids, today or date.today(), frozenset(figures))
     reader.run()
     return reader.problems
 
@@ -123,6 +140,7 @@ class _Reader:
     directory: Path
     spec_ids: set[str] | None
     today: date
+    figures: frozenset[str]
     problems: list[Problem] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     seen_ids: dict[str, tuple[Path, int]] = field(default_factory=dict)
@@ -172,10 +190,12 @@ class _Reader:
         topics = [t for i, raw in enumerate(raw_topics) if (t := self._read_topic(doc, i, raw, name))]
         if header is not None:
             self.categories.append(Category(category=header.category, title=header.title,
-                                            order=header.order, topics=topics, path=path))
+                                            order=header.order, topics=topics, path=path,
+                                            reviewed=header.reviewed))
 
     def _check_header(self, doc: YamlDocument, header: _CategoryHeader) -> None:
         self._check_text(doc, ("title",), header.title, TITLE_MAX, "title")
+        self._check_review(doc, header.reviewed)
         if header.order < 1:
             self._at(doc, ("order",), "invalid-value", "«order» es la posición en el menú: "
                      "usa un número desde 1")
@@ -193,6 +213,20 @@ class _Reader:
                      f"la categoría «{header.category}» está en el archivo «{doc.path.name}»; "
                      f"llama al archivo «{header.category}.yaml» para encontrarla fácil",
                      Severity.WARNING)
+
+    def _check_review(self, doc: YamlDocument, reviewed: Reviewed | None) -> None:
+        """A warning, not an error: an old review must not take the answers away from workers."""
+        if reviewed is None:
+            self._at(doc, ("order",), "missing-reviewed",
+                     "falta quién revisó este archivo y cuándo: después de «order:» agrega "
+                     "«reviewed: {by: tu nombre o equipo, on: AAAA-MM-DD}»", Severity.WARNING)
+            return
+        limit = months_before(self.today, REVIEWED_MAX_AGE_MONTHS)
+        if reviewed.on < limit:
+            self._at(doc, ("reviewed",), "stale-reviewed",
+                     f"este archivo se revisó el {reviewed.on.isoformat()}, hace más de "
+                     f"{REVIEWED_MAX_AGE_MONTHS} meses: revisa cada respuesta con los datos legales "
+                     "vigentes (shared/spec/legal_facts.md) y actualiza «reviewed»", Severity.WARNING)
 
     def _read_topic(self, doc: YamlDocument, index: int, raw: Any, category: str) -> Topic | None:
         loc: Loc = ("topics", index)
@@ -247,12 +281,25 @@ class _Reader:
                     "answer": "; acórtala o pasa una parte a «more»"}.get(key, "")
             self._at(doc, loc, f"{key}-too-long",
                      f"«{key}» tiene {len(text)} caracteres; el máximo es {limit}{hint}")
+        self._check_placeholders(doc, loc, text, key)
         if found := format_marker_in(text):
             marker, seen = found
             self._at(doc, loc, "percent-sign",
                      f"en «{seen}» las herramientas de traducción leen «{marker}» como "
                      "un marcador y `make i18n` falla: escribe «por ciento», o pon después del "
                      "«%» una palabra como «más» (por ejemplo «25% más»)")
+
+    def _check_placeholders(self, doc: YamlDocument, loc: Loc, text: str, key: str) -> None:
+        """`{name}` must be a dated figure, and only in an answer (a title is a button label)."""
+        for name in placeholders_in(text):
+            if key == "title":
+                self._at(doc, loc, "unknown-placeholder",
+                         f"«{{{name}}}» en un título: los títulos no llevan cifras con fecha")
+            elif name not in self.figures:
+                known = ", ".join(f"{{{f}}}" for f in sorted(self.figures)) or "ninguna"
+                self._at(doc, loc, "unknown-placeholder",
+                         f"«{{{name}}}» no es una cifra con fecha de flows/data/dated_figures.yaml."
+                         f"{_suggest(name, self.figures)} Cifras conocidas: {known}")
 
     def _check_spec(self, spec_ids: set[str]) -> None:
         for topic_id, (path, line) in self.seen_ids.items():
@@ -299,3 +346,11 @@ def _explain(kind: str, default: str) -> str:
 def _suggest(word: str, candidates: Iterable[str]) -> str:
     guess = difflib.get_close_matches(word, list(candidates), n=1)
     return f" ¿Quisiste decir «{guess[0]}»?" if guess else ""
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier; the month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
