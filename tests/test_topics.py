@@ -37,7 +37,7 @@ PROBLEM_CODES = {
     "title-too-long", "answer-too-long", "more-too-long", "empty-text", "duplicate-id",
     "duplicate-category", "duplicate-order", "category-file-name", "unknown-next",
     "unknown-language", "stale-checked", "unknown-id", "missing-topic", "too-many-categories",
-    "percent-sign", "missing-reviewed", "stale-reviewed", "unknown-placeholder",
+    "percent-sign", "missing-reviewed", "stale-reviewed", "unknown-placeholder", "inline-article",
 }
 FIXTURE_SPEC = {"spec_ids": {"wages.aguinaldo", "wages.overtime"}}
 FIXTURE_FIGURES = {"placeholder": {"weekly_hours_limit"}}
@@ -247,3 +247,11 @@ def test_loader_refuses_files_with_errors() -> None:
         load_topics(FIXTURES / "unknown_next", today=TODAY)
     assert "wages.yaml:11:" in str(caught.value)
     assert [p if isinstance(p, str) else p.code for p in caught.value.problems] == ["unknown-next"]
+
+
+def test_inline_articles_are_only_a_warning_and_a_closing_law_line_is_fine() -> None:
+    problems = check_topics(FIXTURES / "inline_article", today=TODAY)
+    assert {p.severity for p in problems} == {Severity.WARNING}
+    catalog = load_topics(FIXTURES / "inline_article", today=TODAY)
+    assert catalog.topics["demo.closing_line"].answer.endswith("Ley: LFT Art. 87.")
+    assert not [p for p in problems if p.line == catalog.topics["demo.closing_line"].line + 2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,6 +29,9 @@ MENU_MAX = 10  # categories the rights menu can show on one screen
 CHECKED_MAX_AGE_DAYS = 365
 REVIEWED_MAX_AGE_MONTHS = 6  # a topic file's whole review, against the current legal facts
 NEXT_LINKS = ("severance_calculator", "complaint", "find_center", "person", "workshops")
+# An article number a worker would read inside a sentence ("(Art. 61)", "artículo 123").
+INLINE_ARTICLE = re.compile(r"\b(?:arts?\.|art[ií]culos?)\s*\d", re.IGNORECASE)
+LAW_LINE = "Ley:"  # the one place an answer names articles: its closing line
 
 
 class _Content(BaseModel):
@@ -256,6 +260,8 @@ class _Reader:
         self._check_text(doc, (*loc, "answer"), entry.answer, ANSWER_MAX, "answer")
         if entry.more:
             self._check_text(doc, (*loc, "more"), entry.more, MORE_MAX, "more")
+        for key in ("answer", "more"):
+            self._check_law_line(doc, (*loc, key), getattr(entry, key), key)
         for i, link in enumerate(entry.next):
             if link not in NEXT_LINKS:
                 self._at(doc, (*loc, "next", i), "unknown-next",
@@ -288,6 +294,27 @@ class _Reader:
                      f"en «{seen}» las herramientas de traducción leen «{marker}» como "
                      "un marcador y `make i18n` falla: escribe «por ciento», o pon después del "
                      "«%» una palabra como «más» (por ejemplo «25% más»)")
+
+    def _check_law_line(self, doc: YamlDocument, loc: Loc, text: str, key: str) -> None:
+        """Article numbers go on one closing «Ley: …» line, not inside the sentences she reads.
+
+        A warning: the texts are being moved over, and an answer with an article inside is
+        still better than no answer.
+        """
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        law = [i for i, line in enumerate(lines) if line.startswith(LAW_LINE)]
+        inline = [line for line in lines if not line.startswith(LAW_LINE) and INLINE_ARTICLE.search(line)]
+        if inline:
+            found = INLINE_ARTICLE.search(inline[0])
+            seen = found.group(0) if found else ""
+            self._at(doc, loc, "inline-article",
+                     f"«{key}» nombra artículos dentro del texto («{seen}…»): pásalos a una última "
+                     f"línea «{LAW_LINE} LFT Art. …» y explica la regla con palabras",
+                     Severity.WARNING)
+        if law and (len(law) > 1 or law[-1] != len(lines) - 1):
+            self._at(doc, loc, "inline-article",
+                     f"en «{key}» la línea «{LAW_LINE} …» va una sola vez y al final del texto",
+                     Severity.WARNING)
 
     def _check_placeholders(self, doc: YamlDocument, loc: Loc, text: str, key: str) -> None:
         """`{name}` must be a dated figure, and only in an answer (a title is a button label)."""
