@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.assets import Assets
 from bot.checks import check_all
@@ -21,6 +22,7 @@ from bot.rights.figures import (
     DATED_FIGURES_FILE,
     dated_figure_problems,
     load_dated_figures,
+    placeholders_in,
     worker_day,
 )
 from bot.rights.matcher import TopicMatcher
@@ -141,3 +143,18 @@ def test_the_rights_action_and_the_free_text_search_fill_figures_by_date() -> No
     search = RightsSearch(catalog, matcher, assets.flow_names, figures)
     replies = search("cuantas horas por semana es la jornada de trabajo", "es", FIRST_MINUTE_OF_2027)
     assert replies is not None and "máximo 46 horas." in replies[0].text
+
+
+def test_translations_keep_the_figures_of_their_spanish_text() -> None:
+    """A translation that drops or misspells `{weekly_hours_limit}` would show braces or a
+    wrong sentence to a worker reading in English."""
+    names = load_dated_figures(DATED_FIGURES_FILE, today=TODAY).names
+    po_file = Path(__file__).resolve().parents[1] / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    with po_file.open("rb") as po:
+        catalog = read_po(po)
+    for message in catalog:
+        if not isinstance(message.id, str) or not isinstance(message.string, str) or not message.string:
+            continue
+        used = {n for n in placeholders_in(message.id) if n in names}
+        if used:
+            assert set(placeholders_in(message.string)) & names == used, message.id
