@@ -324,8 +324,9 @@ def test_skipped_answers_count_as_not_given(answer: str) -> None:
 
 
 def test_the_summary_never_includes_what_she_chose_not_to_give() -> None:
-    answers = {"kind": "wages", "situation": "still_working", "event_date": "2026-01-15", "industry": "services", "mx_state": "CMX",
-               "employer": "no", "name": "Ana", "anonymous": True, "story": "prefiero no decir"}
+    answers = {"kind": "wages", "situation": "still_working", "event_date": "2026-01-15",
+               "industry": "services", "mx_state": "CMX", "employer": "no", "name": "Ana", "anonymous": True,
+               "story": "prefiero no decir"}
     card = summary_card(answers, "es", date(2026, 3, 2), shipped_data().states)
     assert "Ana" not in card and "Empresa" not in card and "Lo que pasó" not in card
     assert "Queja anónima: sí, sin tu nombre" in card
@@ -334,8 +335,8 @@ def test_the_summary_never_includes_what_she_chose_not_to_give() -> None:
 
 
 def test_the_summary_is_in_her_language(english_draft: None) -> None:
-    answers = {"kind": "dismissal", "situation": "dismissed", "event_date": "2026-01-31", "industry": "auto", "mx_state": "JAL",
-               "employer": "Bajio Parts", "name": "Ana"}
+    answers = {"kind": "dismissal", "situation": "dismissed", "event_date": "2026-01-31",
+               "industry": "auto", "mx_state": "JAL", "employer": "Bajio Parts", "name": "Ana"}
     card = summary_card(answers, "en", date(2026, 3, 2), shipped_data().states)
     assert "Problem: Dismissal" in card and "Deadline: March 31, 2026 (LFT Art. 518)" in card
     assert "Company: Bajio Parts" in card and "Name: Ana" in card
@@ -343,8 +344,8 @@ def test_the_summary_is_in_her_language(english_draft: None) -> None:
 
 def test_a_new_complaint_forgets_the_answers_of_the_last_one(flows: FlowSet) -> None:
     chat = Chat(flows)
-    chat.say("hola", "si", "queja", "8", "3", "28/02/2026", "si", "Otra", "SLP", "si", "Hotel Sol", "no", "Rosa",
-             "no", "no")
+    chat.say("hola", "si", "queja", "8", "3", "28/02/2026", "si", "Otra", "SLP", "si", "Hotel Sol", "no",
+             "Rosa", "no", "no")
     chat.say("queja", "8", "3", "28/02/2026", "si", "Otra", "SLP", "no")
     assert "Rosa" not in chat.said and "Hotel Sol" not in chat.said
 
