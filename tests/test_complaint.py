@@ -1,4 +1,4 @@
-"""The complaint guide: deadlines (LFT Art. 516, 518), jurisdiction (Art. 527), the summary, the referral.
+"""The complaint guide: deadlines by situation, jurisdiction (Art. 527), the summary, the referral.
 
 Also `complaint_flowset`, the helper the other tests of this issue use: the shipped main,
 complaint and centers flows with the shipped data files, apart from other flows in progress.
@@ -28,6 +28,7 @@ from bot.complaint.actions import (
     reference_code,
     summary_card,
 )
+from bot.complaint.deadlines import Situation, deadline_for
 from bot.complaint.directory_file import load_contacts
 from bot.complaint.rules import (
     FEDERAL_INDUSTRIES,
@@ -37,8 +38,6 @@ from bot.complaint.rules import (
     Jurisdiction,
     Kind,
     Office,
-    claim_deadline,
-    deadlines,
     dismissal_deadline,
     jurisdiction,
     offices,
@@ -164,7 +163,8 @@ class Chat:
     (date(2025, 12, 28), date(2026, 2, 28)),  # 29 Dec .. "28 Feb", no 29 Feb in 2026: 28 Feb
 ])
 def test_dismissal_deadline_is_two_months_from_the_next_day(dismissed: date, last_day: date) -> None:
-    assert dismissal_deadline(dismissed) == last_day
+    assert deadline_for(Situation.DISMISSED, dismissed).last_day == last_day
+    assert dismissal_deadline(dismissed) == last_day  # the wrapper bot/severance still imports
 
 
 @pytest.mark.parametrize(("due", "last_day"), [
@@ -173,30 +173,84 @@ def test_dismissal_deadline_is_two_months_from_the_next_day(dismissed: date, las
     (date(2023, 2, 28), date(2024, 2, 29)),  # 1 Mar 2023 .. 29 Feb 2024 (leap year)
     (date(2025, 12, 31), date(2026, 12, 31)),  # 1 Jan 2026 .. 31 Dec 2026
 ])
-def test_other_claims_have_one_year_from_the_next_day(due: date, last_day: date) -> None:
-    assert claim_deadline(due) == last_day
+def test_a_payment_owed_while_she_still_works_has_one_year_from_the_next_day(due: date,
+                                                                            last_day: date) -> None:
+    assert deadline_for(Situation.STILL_WORKING, due).last_day == last_day
 
 
 def test_days_left_counts_to_the_last_day() -> None:
-    (deadline,) = deadlines(Kind.DISMISSAL, date(2026, 1, 31))
+    deadline = deadline_for(Situation.DISMISSED, date(2026, 1, 31))
     assert deadline.article == "LFT Art. 518"
     assert deadline.days_left(date(2026, 3, 2)) == 29  # 29 days of March after the 2nd
     assert deadline.days_left(date(2026, 3, 31)) == 0
     assert deadline.days_left(date(2026, 4, 1)) == -1
 
 
+def _said(vars: dict[str, Any], now: datetime = MONDAY) -> str:
+    """The four messages of the summary for these answers."""
+    ctx = ActionContext(vars, "es", now, "whatsapp", shipped_data())
+    return "\n".join(bot.complaint.actions.summary(ctx).say)
+
+
 def test_reports_to_an_authority_get_no_deadline_date() -> None:
     for kind in REPORTS:
-        assert deadlines(kind, date(2026, 1, 1)) == []
-    (wages,) = deadlines(Kind.WAGES, date(2026, 1, 15))
-    assert (wages.article, wages.last_day) == ("LFT Art. 516", date(2027, 1, 15))
+        said = _said({"kind": kind.value, "event_date": "2026-01-01"})
+        assert "Fecha límite" not in said and "Para denunciar no esperes" in said
+    # Dangerous work is a report while she still works there, a deadline once she left.
+    said = _said({"kind": "safety", "situation": "still_working"})
+    assert "Fecha límite" not in said
+    said = _said({"kind": "safety", "situation": "left", "event_date": "2026-02-20"})
+    assert "hasta el 20 de marzo de 2026" in said and "Fecha límite: 20 de marzo de 2026" in said
+
+
+@pytest.mark.parametrize(("kind", "situation", "day", "expected"), [
+    # The kind of complaint does not choose the article: her situation does (C2, N4).
+    ("harassment", "dismissed", "2026-02-20", "Fecha límite: 20 de abril de 2026 (LFT Art. 518)"),
+    ("wages", "left", "2026-02-20", "Fecha límite: 20 de marzo de 2026 (LFT Art. 517 fr. II)"),
+    ("wages", "dismissed", "2026-02-20", "Fecha límite: 20 de abril de 2026 (LFT Art. 518)"),
+    ("other", "left", "2026-02-27", "Fecha límite: 27 de marzo de 2026 (LFT Art. 517 fr. II)"),
+    ("wages", "still_working", "2026-02-20", "Fecha límite: 20 de febrero de 2027 (LFT Art. 516)"),
+    ("safety", "work_accident", "2026-02-20", "Fecha límite: 20 de febrero de 2028 (LFT Art. 519)"),
+    ("dismissal", "dismissed", "2026-01-31", "Fecha límite: 31 de marzo de 2026 (LFT Art. 518)"),
+])
+def test_the_card_takes_its_deadline_from_her_situation(kind: str, situation: str, day: str,
+                                                        expected: str) -> None:
+    said = _said({"kind": kind, "situation": situation, "event_date": day})
+    assert expected in said
+    assert said.count("Fecha límite:") == 1
+
+
+def test_without_a_situation_no_date_is_printed() -> None:
+    said = _said({"kind": "wages", "event_date": "2026-02-20"})
+    assert "Fecha límite" not in said and "Pregunta a una persona por tu plazo" in said
+
+
+def test_union_matters_print_no_date_but_a_person_today() -> None:
+    said = _said({"kind": "union", "situation": "dismissed", "event_date": "2026-02-20"})
+    assert "habla hoy con una persona" in said and "pregunta hoy a una persona" in said
+    assert "2027" not in said and "de 2026 (" not in said
+
+
+def test_an_old_first_missed_payment_is_not_expired_while_she_still_works_there() -> None:
+    said = _said({"kind": "wages", "situation": "still_working", "event_date": "2025-01-01"})
+    assert "no está vencido" in said and "cada pago que no te hicieron tiene su propio año" in said
+    assert "venció" not in said and "1 de enero de 2026" not in said
+    assert "Fecha límite: cada pago tiene su propio año" in said
+
+
+def test_days_left_are_counted_on_her_calendar_day_not_utc() -> None:
+    # 1 Dec 2026, 23:30 in Mexico City is already 2 Dec in UTC: she still has 61 days, not 60.
+    late = datetime(2026, 12, 2, 5, 30, tzinfo=UTC)
+    said = _said({"kind": "dismissal", "situation": "dismissed", "event_date": "2026-11-30"}, late)
+    assert "hasta el 31 de enero de 2027" in said and "Faltan 61 días" in said
+    assert "el 1 de diciembre de 2026. Es información general" in said
 
 
 def test_a_passed_deadline_is_said_plainly_with_what_can_still_be_done(flows: FlowSet) -> None:
     chat = Chat(flows)
-    chat.say("hola", "si", "queja", "1", "31/12/2025", "No sé", "Jalisco", "no")
-    assert "venció el 28 de febrero de 2026 (LFT Art. 518)" in chat.said
-    assert "habla con una persona" in chat.said and "faltan" not in chat.said
+    chat.say("hola", "si", "queja", "1", "31/12/2025", "si", "No sé", "Jalisco", "no")
+    assert "venció el 28 de febrero de 2026" in chat.said and "Ley: LFT Art. 518" in chat.said
+    assert "habla con una persona" in chat.said and "Faltan" not in chat.said
 
 
 # -- jurisdiction (LFT Art. 527) -------------------------------------------------------------
@@ -251,12 +305,12 @@ def test_union_rights_at_an_export_plant_add_the_rapid_response_mechanism() -> N
 
 def test_the_federal_case_goes_to_the_cfcrl_and_the_local_one_to_the_state_center(flows: FlowSet) -> None:
     federal = Chat(flows)
-    federal.say("hola", "si", "queja", "1", "31/01/2026", "Fábrica o maquila", "Ropa, telas o hilos",
+    federal.say("hola", "si", "queja", "1", "31/01/2026", "si", "Fábrica o maquila", "Ropa, telas o hilos",
                 "Puebla", "no")
     assert "Centro Federal de Conciliación y Registro Laboral (CFCRL)*: ahí pides la conciliación" \
         in federal.said
     local = Chat(flows)
-    local.say("hola", "si", "queja", "1", "31/01/2026", "Campo o rancho", "Puebla", "no")
+    local.say("hola", "si", "queja", "1", "31/01/2026", "si", "Campo o rancho", "Puebla", "no")
     assert "El Centro de Conciliación Laboral de Puebla: ahí pides la conciliación" in local.said
     assert "CFCRL" not in local.said
 
@@ -270,8 +324,9 @@ def test_skipped_answers_count_as_not_given(answer: str) -> None:
 
 
 def test_the_summary_never_includes_what_she_chose_not_to_give() -> None:
-    answers = {"kind": "wages", "event_date": "2026-01-15", "industry": "services", "mx_state": "CMX",
-               "employer": "no", "name": "Ana", "anonymous": True, "story": "prefiero no decir"}
+    answers = {"kind": "wages", "situation": "still_working", "event_date": "2026-01-15",
+               "industry": "services", "mx_state": "CMX", "employer": "no", "name": "Ana", "anonymous": True,
+               "story": "prefiero no decir"}
     card = summary_card(answers, "es", date(2026, 3, 2), shipped_data().states)
     assert "Ana" not in card and "Empresa" not in card and "Lo que pasó" not in card
     assert "Queja anónima: sí, sin tu nombre" in card
@@ -280,8 +335,8 @@ def test_the_summary_never_includes_what_she_chose_not_to_give() -> None:
 
 
 def test_the_summary_is_in_her_language(english_draft: None) -> None:
-    answers = {"kind": "dismissal", "event_date": "2026-01-31", "industry": "auto", "mx_state": "JAL",
-               "employer": "Bajio Parts", "name": "Ana"}
+    answers = {"kind": "dismissal", "situation": "dismissed", "event_date": "2026-01-31",
+               "industry": "auto", "mx_state": "JAL", "employer": "Bajio Parts", "name": "Ana"}
     card = summary_card(answers, "en", date(2026, 3, 2), shipped_data().states)
     assert "Problem: Dismissal" in card and "Deadline: March 31, 2026 (LFT Art. 518)" in card
     assert "Company: Bajio Parts" in card and "Name: Ana" in card
@@ -289,9 +344,9 @@ def test_the_summary_is_in_her_language(english_draft: None) -> None:
 
 def test_a_new_complaint_forgets_the_answers_of_the_last_one(flows: FlowSet) -> None:
     chat = Chat(flows)
-    chat.say("hola", "si", "queja", "8", "28/02/2026", "Otra", "SLP", "si", "Hotel Sol", "no", "Rosa",
-             "no", "no")
-    chat.say("queja", "8", "28/02/2026", "Otra", "SLP", "no")
+    chat.say("hola", "si", "queja", "8", "3", "28/02/2026", "si", "Otra", "SLP", "si", "Hotel Sol", "no",
+             "Rosa", "no", "no")
+    chat.say("queja", "8", "3", "28/02/2026", "si", "Otra", "SLP", "no")
     assert "Rosa" not in chat.said and "Hotel Sol" not in chat.said
 
 
@@ -329,7 +384,7 @@ def test_reference_codes_are_short_unambiguous_and_not_repeated() -> None:
 
 
 def _to_confirm(chat: Chat) -> None:
-    chat.say("hola", "si", "queja", "1", "31/01/2026", "Campo o rancho", "Jalisco", "si", "no", "no",
+    chat.say("hola", "si", "queja", "1", "31/01/2026", "si", "Campo o rancho", "Jalisco", "si", "no", "no",
              "Ana", "no", "si", "1")
     assert chat.where == "complaint.confirm_send"
 
@@ -349,7 +404,7 @@ def test_the_referral_record_has_what_the_center_needs(flows: FlowSet) -> None:
 
 def test_a_center_removed_since_the_conversation_began_offers_the_remaining_ones(flows: FlowSet) -> None:
     chat = Chat(flows)
-    chat.say("hola", "si", "queja", "1", "31/01/2026", "Campo o rancho", "CDMX", "no", "si")
+    chat.say("hola", "si", "queja", "1", "31/01/2026", "si", "Campo o rancho", "CDMX", "no", "si")
     assert chat.where == "complaint.pick_center"
     assert "Centro de ejemplo Ciudad de México" in chat.said
     assert isinstance(flows.assets, Assets)
@@ -372,7 +427,7 @@ def test_a_center_removed_since_the_conversation_began_offers_the_remaining_ones
 def test_in_production_example_centers_are_never_offered(tmp_path: Path) -> None:
     flows = complaint_flowset(tmp_path / "flows", shipped_data(production=True))
     chat = Chat(flows)
-    chat.say("hola", "si", "queja", "1", "31/01/2026", "Campo o rancho", "Jalisco", "no", "si")
+    chat.say("hola", "si", "queja", "1", "31/01/2026", "si", "Campo o rancho", "Jalisco", "no", "si")
     assert "ejemplo" not in chat.said
     assert chat.where == "complaint.after" and "Todavía no tengo un centro" in chat.said
 

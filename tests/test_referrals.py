@@ -28,7 +28,7 @@ from tests.test_complaint import MONDAY, complaint_flowset
 PHONE = "5215512345678"
 CENTER = "ejemplo_guadalajara"
 # From "hola" to "send it?": dismissal, Jalisco, company, not anonymous, her name, no story.
-TO_CONFIRM = ("hola", "si", "queja", "1", "31/01/2026", "Campo o rancho", "Jalisco", "si",
+TO_CONFIRM = ("hola", "si", "queja", "1", "31/01/2026", "si", "Campo o rancho", "Jalisco", "si",
               "Textiles ABC", "no", "Ana Pérez", "no", "si", "1")
 
 

@@ -1,4 +1,4 @@
-"""`labor-bot calc severance`: the finiquito and liquidación calculator on the command line.
+"""`labor-bot calc severance` and `calc deadline`: final pay and her deadline, on the command line.
 
 Bad input exits 2 with the message on stderr; with `--json` the same message also goes to
 stdout as `{"error": "…"}`, so a script reading stdout always gets one JSON object. Usage
@@ -8,6 +8,7 @@ Typer's own message and no JSON.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, NoReturn
@@ -15,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from bot.cli.common import cli_language
+from bot.complaint.deadlines import Pause, Situation, deadline_for
 from bot.errors import InputError
 from bot.i18n import N_, format_day, format_money, translator
 from bot.severance.calculator import (
@@ -29,7 +31,8 @@ from bot.severance.calculator import (
 )
 from bot.severance.minimum_wage import Zone
 
-app = typer.Typer(help="Calculators: severance and final pay.", no_args_is_help=True)
+app = typer.Typer(help="Calculators: severance and final pay, and her deadline to claim.",
+                  no_args_is_help=True)
 USAGE_ERROR = 2
 
 
@@ -122,3 +125,83 @@ def _breakdown(data: SeveranceInput, result: SeveranceResult, lang: str) -> str:
         _("Es un cálculo aproximado con las reglas de la LFT, no asesoría legal. Para revisar tu caso "
           "habla con PROFEDET o con la Procuraduría de la Defensa del Trabajo de tu estado."),
     ])
+
+
+# -- calc deadline: the one deadline model (bot.complaint.deadlines) ----------------------------
+
+def deadline(
+    situation: Annotated[str, typer.Option(
+        "--situation", help="What happened: dismissed, left (for the employer's fault), still_working, "
+                            "work_accident or union.")],
+    day: Annotated[str, typer.Option(
+        "--date", help="YYYY-MM-DD: the dismissal, the day she learned of the employer's fault, the day "
+                       "a payment became due, or the accident (ignored for union).")],
+    paused: Annotated[list[str] | None, typer.Option(
+        "--paused", help="FILED:RESUMED (YYYY-MM-DD:YYYY-MM-DD): a conciliation request that paused the "
+                         "count; repeat for each one.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the text: es or en (default: from LANG).")]
+    = "",
+) -> None:
+    """Her last day to claim, by her situation (LFT Art. 516-522); union matters get no date."""
+    lang = lang or cli_language()
+    _ = translator(lang)
+    try:
+        found = deadline_for(_situation_option(situation), _date_option(day, "--date"),
+                             tuple(_pause_option(text) for text in paused or ()))
+    except _DeadlineInputError as error:
+        message = _(error.message).format(**error.values)
+        typer.echo(message, err=True)
+        if as_json:
+            typer.echo(json.dumps({"error": message}, ensure_ascii=False))
+        raise typer.Exit(USAGE_ERROR) from None
+    explanation = _(found.explanation).format(
+        date=format_day(found.last_day, lang) if found.last_day else "")
+    if as_json:
+        typer.echo(json.dumps({"deadline": found.last_day.isoformat() if found.last_day else None,
+                               "article": found.article, "explanation": explanation},
+                              ensure_ascii=False))
+    else:
+        typer.echo(_("{explanation} Ley: {article}.").format(explanation=explanation,
+                                                             article=found.article))
+
+
+class _DeadlineInputError(Exception):
+    """A bad option of `calc deadline`: a Spanish source message and its values."""
+
+    def __init__(self, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
+
+
+def _situation_option(text: str) -> Situation:
+    try:
+        return Situation(text.strip().lower())
+    except ValueError:
+        raise _DeadlineInputError(
+            N_("«{text}» no es una situación válida para --situation: usa dismissed, left, still_working, "
+               "work_accident o union."), text=text) from None
+
+
+def _date_option(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise _DeadlineInputError(N_("«{text}» no es una fecha válida para {option}: usa AAAA-MM-DD, "
+                                     "por ejemplo 2024-03-15."), text=text, option=option) from None
+
+
+def _pause_option(text: str) -> Pause:
+    filed, sep, resumed = text.partition(":")
+    if not sep:
+        raise _DeadlineInputError(N_("«{text}» no es una pausa válida para --paused: usa "
+                                     "AAAA-MM-DD:AAAA-MM-DD (el día en que pediste la conciliación y el "
+                                     "día en que el plazo volvió a correr)."), text=text)
+    pause = Pause(_date_option(filed, "--paused"), _date_option(resumed, "--paused"))
+    if pause.resumed_on <= pause.filed_on:
+        raise _DeadlineInputError(N_("«{text}»: el día en que el plazo volvió a correr debe ser después "
+                                     "del día en que pediste la conciliación."), text=text)
+    return pause
+
+
+app.command("deadline")(deadline)

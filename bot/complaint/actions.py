@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.assets import Assets
 from bot.complaint.centers import describe, say
+from bot.complaint.deadlines import Deadline, Situation, deadline_for, situation_of
 from bot.complaint.directory import CenterKind, Contact, ContactType, PublicSystem
 from bot.complaint.mxstates import StateTable
 from bot.complaint.phones import phone_text
@@ -23,10 +25,10 @@ from bot.complaint.rules import (
     DOCUMENTS,
     INDUSTRY_LABELS,
     KIND_LABELS,
+    REPORTS,
     Jurisdiction,
     Kind,
     Office,
-    deadlines,
     jurisdiction,
     kind_of,
     offices,
@@ -78,8 +80,8 @@ def reference_code() -> str:
 
 # -- starting, and safety first ---------------------------------------------------------------
 
-ANSWERS = ("kind", "event_date", "industry", "mx_state", "mx_state_name", "exports", "employer",
-           "anonymous", "name", "story", "case_ready", "ref_code", "center_name")
+ANSWERS = ("kind", "situation", "understood", "event_date", "industry", "mx_state", "mx_state_name",
+           "exports", "employer", "anonymous", "name", "story", "case_ready", "ref_code", "center_name")
 
 
 @ACTIONS.action("complaint.start")
@@ -127,6 +129,58 @@ def general_info(ctx: ActionContext[Assets]) -> ActionResult:
     return ActionResult(say=(_where_to_go(ctx, kind_of(ctx.vars.get("kind"))),))
 
 
+# -- her situation and the date it counts from -------------------------------------------------
+
+@ACTIONS.action("complaint.dismissed", provides=("situation",))
+def dismissed(ctx: ActionContext[Assets]) -> ActionResult:
+    """She chose "Me despidieron": her situation is known; the echo-back lets her change it."""
+    return ActionResult(vars={"situation": Situation.DISMISSED.value})
+
+
+# Which question asks for the date her deadline counts from, by situation (and, when she still
+# works there, by kind of problem); "none" when no date will be printed, "ask" when the
+# situation is missing (a staff edit): ask it again.
+DATE_QUESTIONS = ("dismissed", "left", "work_accident", "wages", "harassment", "other", "none", "ask")
+
+
+@ACTIONS.action("complaint.date_route", outcomes=DATE_QUESTIONS)
+def date_route(ctx: ActionContext[Assets]) -> ActionResult:
+    """Go to the date question that fits her situation: the dismissal, the day she learned of the
+    employer's fault (not her last day), the accident, or the first payment or event."""
+    kind, situation = kind_of(ctx.vars.get("kind")), situation_of(ctx.vars.get("situation"))
+    if kind in (Kind.UNION, Kind.CHILD_LABOR, Kind.FORCED_LABOR):
+        return ActionResult(outcome="none")
+    if situation is None or situation is Situation.UNION:
+        return ActionResult(outcome="ask")
+    if situation is not Situation.STILL_WORKING:
+        return ActionResult(outcome=situation.value)
+    if kind is Kind.SAFETY:  # still there: a report to the inspection, with no date of its own
+        return ActionResult(vars={"event_date": None}, outcome="none")
+    return ActionResult(outcome=kind.value if kind in (Kind.WAGES, Kind.HARASSMENT) else "other")
+
+
+UNDERSTOOD: dict[Situation, str] = {
+    Situation.DISMISSED: N_("Entendí: te despidieron el {date}."),
+    Situation.LEFT: N_("Entendí: dejaste el trabajo por lo que hizo el patrón, y eso pasó el {date}."),
+    Situation.STILL_WORKING: N_("Entendí: sigues trabajando ahí, y pasó por primera vez el {date}."),
+    Situation.WORK_ACCIDENT: N_("Entendí: el accidente o la enfermedad de trabajo fue el {date}."),
+}
+UNDERSTOOD_WAGES = N_("Entendí: sigues trabajando ahí, y el primer pago que no te hicieron era del "
+                      "{date}.")
+
+
+@ACTIONS.action("complaint.understood", provides=("understood",), outcomes=("ask", "none"))
+def understood(ctx: ActionContext[Assets]) -> ActionResult:
+    """One line saying back what she told us, for her to confirm before any deadline is given."""
+    situation, day = situation_of(ctx.vars.get("situation")), _event_day(ctx.vars)
+    if situation is None or situation is Situation.UNION or day is None:
+        return ActionResult(vars={"understood": None}, outcome="none")
+    template = UNDERSTOOD_WAGES if situation is Situation.STILL_WORKING \
+        and kind_of(ctx.vars.get("kind")) is Kind.WAGES else UNDERSTOOD[situation]
+    return ActionResult(vars={"understood": say(ctx.lang, template, date=format_day(day, ctx.lang))},
+                        outcome="ask")
+
+
 # -- the summary ---------------------------------------------------------------------------------
 
 @ACTIONS.action("complaint.summary", provides=("case_ready",))
@@ -136,7 +190,7 @@ def summary(ctx: ActionContext[Assets]) -> ActionResult:
     cleaned = {name: given(ctx.vars, name) for name in ("employer", "name", "story")}
     answers = {**ctx.vars, **cleaned}
     texts = (_deadline_text(ctx, kind), _where_to_go(ctx, kind), _documents_text(ctx.lang, kind),
-             summary_card(answers, ctx.lang, ctx.now.date(), ctx.assets.states))
+             summary_card(answers, ctx.lang, local_today(ctx.now), ctx.assets.states))
     return ActionResult(vars={**cleaned, "case_ready": True}, say=texts)
 
 
@@ -147,43 +201,90 @@ def _event_day(vars: Mapping[str, Any]) -> date | None:
         return None
 
 
+def local_today(now: datetime) -> date:
+    """Her calendar day: Mexico City time, not UTC, so "days left" is not one day short at night."""
+    return now.astimezone(MEXICO_CITY).date()
+
+
+MEXICO_CITY = ZoneInfo("America/Mexico_City")
+
+
+def deadline_of(vars: Mapping[str, Any]) -> Deadline | None:
+    """Her deadline from the one model, by her situation and date; None when none is given.
+
+    Union matters always get the model's "no date, a person today"; reports to an authority
+    (child or forced labor, dangerous work while she still works there) and answers without a
+    situation or a date get none.
+    """
+    kind = kind_of(vars.get("kind"))
+    if kind is Kind.UNION:
+        return deadline_for(Situation.UNION, date.min)  # the day is ignored: no date
+    situation, day = situation_of(vars.get("situation")), _event_day(vars)
+    if kind in (Kind.CHILD_LABOR, Kind.FORCED_LABOR) or situation in (None, Situation.UNION) \
+            or day is None:
+        return None
+    assert situation is not None
+    return deadline_for(situation, day)
+
+
 def _deadline_text(ctx: ActionContext[Assets], kind: Kind) -> str:
-    day = _event_day(ctx.vars)
-    found = deadlines(kind, day) if day else []
-    lines = [translate(ctx.lang, N_("*Tu fecha límite*") if found else N_("*Cuándo actuar*"))]
-    for deadline in found:
-        left = deadline.days_left(ctx.now.date())
-        values = {"date": format_day(deadline.last_day, ctx.lang), "days": left,
-                  "what": translate(ctx.lang, deadline.what), "article": deadline.article}
-        if left < 0:
-            lines.append(say(ctx.lang, N_("• El plazo {what} venció el {date} ({article}). Aun así, "
-                                          "habla con una persona: puede haber algo que hacer. "
-                                          "Escribe *persona*."), **values))
-        elif left == 0:
-            lines.append(say(ctx.lang, N_("• Hoy es el último día {what} ({article}). Ve hoy mismo "
-                                          "o escribe *persona*."), **values))
+    found = deadline_of(ctx.vars)
+    if found is None:
+        return "\n".join([translate(ctx.lang, N_("*Cuándo actuar*")),
+                           *(translate(ctx.lang, note) for note in _report_notes(kind))])
+    if found.last_day is None:  # union matters: no date at all
+        return "\n".join([translate(ctx.lang, N_("*Cuándo actuar*")),
+                           translate(ctx.lang, found.explanation),
+                           translate(ctx.lang, N_("Escribe *persona* para hablar con alguien hoy."))])
+    today = local_today(ctx.now)
+    left = found.days_left(today)
+    assert left is not None
+    day = format_day(found.last_day, ctx.lang)
+    lines = [translate(ctx.lang, N_("*Tu fecha límite*"))]
+    if found.situation is Situation.STILL_WORKING and left < 0:
+        # An ongoing problem is never "vencido": only the oldest payments are past their year.
+        lines.append(say(ctx.lang, N_("Eso fue hace más de un año, pero tu caso no está vencido: "
+                                      "cada pago que no te hicieron tiene su propio año. Reclama ya "
+                                      "los pagos de los últimos 12 meses, y habla con una persona: "
+                                      "escribe *persona*.")))
+    elif left < 0:
+        lines.append(say(ctx.lang, N_("El plazo para reclamar venció el {date}. Aun así, habla con una "
+                                      "persona: puede haber algo que hacer. Escribe *persona*."),
+                         date=day))
+    else:
+        lines.append(say(ctx.lang, found.explanation, date=day))
+        if left == 0:
+            lines.append(translate(ctx.lang, N_("Hoy es el último día: ve hoy mismo o escribe "
+                                                "*persona*.")))
+        elif left == 1:
+            lines.append(translate(ctx.lang, N_("Falta 1 día.")))
         else:
-            template = N_("• {date}: falta 1 día {what} ({article}).") if left == 1 else \
-                N_("• {date}: faltan {days} días {what} ({article}).")
-            lines.append(say(ctx.lang, template, **values))
-    lines += [translate(ctx.lang, note) for note in _deadline_notes(kind)]
+            lines.append(say(ctx.lang, N_("Faltan {days} días."), days=left))
+    lines += [translate(ctx.lang, note) for note in _situation_notes(found.situation)]
+    lines.append(say(ctx.lang, N_("Ley: {article}."), article=found.article))
     return "\n".join(lines)
 
 
-def _deadline_notes(kind: Kind) -> list[str]:
+def _situation_notes(situation: Situation) -> list[str]:
+    """What else she must know, by situation; the conciliation note for every dated deadline."""
+    other_payments = N_("Otros pagos que te deban, como aguinaldo o vacaciones, se pueden reclamar "
+                        "hasta un año después de la fecha en que te los debían pagar.")
     notes = {
-        Kind.DISMISSAL: [N_("Otros pagos que te deban, como aguinaldo o vacaciones, se pueden reclamar "
-                            "hasta un año después de la fecha en que te los debían pagar (LFT Art. 516).")],
-        Kind.WAGES: [N_("Cada pago que no te hicieron tiene su propio plazo de un año: el más antiguo "
-                        "vence primero.")],
-        Kind.HARASSMENT: [N_("Si quieres dejar el trabajo por culpa del patrón, el plazo es más corto: "
-                             "habla pronto con una persona.")],
-    }.get(kind, [])
-    if kind in (Kind.SAFETY, Kind.CHILD_LABOR, Kind.FORCED_LABOR):
+        Situation.DISMISSED: [other_payments],
+        Situation.LEFT: [other_payments],
+        Situation.STILL_WORKING: [N_("Si dejas el trabajo porque el patrón no te paga, te bajó el "
+                                     "sueldo, te acosa o te pone en peligro, tienes solo 1 mes desde "
+                                     "que pasó, y no firmes una renuncia. Habla antes con una "
+                                     "persona.")],
+    }.get(situation, [])
+    return [*notes, N_("Pedir la conciliación detiene el plazo. No esperes al último día.")]
+
+
+def _report_notes(kind: Kind) -> list[str]:
+    if kind in REPORTS:
         return [N_("Para denunciar no esperes: hazlo lo antes posible. Si además te deben dinero, "
                    "pregunta a una persona por el plazo.")]
-    return [*notes, N_("Pedir la conciliación detiene el plazo. No esperes al último día.")] \
-        if kind in (Kind.DISMISSAL, Kind.WAGES, Kind.OTHER) else notes
+    return [N_("Pregunta a una persona por tu plazo: escribe *persona*.")]
 
 
 def _where_to_go(ctx: ActionContext[Assets], kind: Kind) -> str:
@@ -282,13 +383,25 @@ def summary_card(vars: Mapping[str, Any], lang: str, today: date, states: StateT
             rows.append((label, value))
     if not name:
         rows.append((N_("Queja anónima"), translate(lang, N_("sí, sin tu nombre"))))
-    for deadline in deadlines(kind, day) if day else []:
-        rows.append((N_("Fecha límite"), f"{format_day(deadline.last_day, lang)} ({deadline.article})"))
+    found = deadline_of(vars)
+    if found is not None:
+        rows.append((N_("Fecha límite"), _card_deadline(found, lang, today)))
     lines = [translate(lang, N_("*Resumen de tu caso*"))]
     lines += [f"{translate(lang, label)}: {value}" for label, value in rows]
     lines.append(say(lang, N_("Hecho con el bot de derechos laborales el {date}. Es información "
                               "general, no asesoría legal."), date=format_day(today, lang)))
     return "\n".join(lines)
+
+
+def _card_deadline(found: Deadline, lang: str, today: date) -> str:
+    """The card's deadline row: what she shows at the office, so never a date that misleads."""
+    if found.last_day is None:
+        return say(lang, N_("no hay una sola fecha; pregunta hoy a una persona ({article})"),
+                   article=found.article)
+    if found.situation is Situation.STILL_WORKING and (found.days_left(today) or 0) < 0:
+        return say(lang, N_("cada pago tiene su propio año; reclama ya los de los últimos 12 meses "
+                            "({article})"), article=found.article)
+    return f"{format_day(found.last_day, lang)} ({found.article})"
 
 
 # -- the referral to a worker center ----------------------------------------------------------------
@@ -341,7 +454,7 @@ def refer(ctx: ActionContext[Assets]) -> ActionResult:
         "center": center.id, "code": code, "kind": kind_of(ctx.vars.get("kind")).value,
         "state": ctx.vars.get("mx_state"), "contact_channel": ctx.channel, "lang": ctx.lang,
         "at": ctx.now.isoformat(),
-        "summary": summary_card(ctx.vars, ctx.lang, ctx.now.date(), ctx.assets.states),
+        "summary": summary_card(ctx.vars, ctx.lang, local_today(ctx.now), ctx.assets.states),
         "personal": list(PERSONAL_FIELDS),
     }
     if given(ctx.vars, "employer"):

@@ -1,30 +1,15 @@
-"""The rules of the complaint guide: deadlines (LFT Art. 516, 518), jurisdiction (Art. 527), offices.
+"""The rules of the complaint guide: kinds of problem, jurisdiction (LFT Art. 527), offices, papers.
 
 Pure functions of the worker's answers; `bot.complaint.actions` turns them into messages.
-
-How deadlines are counted
--------------------------
-Art. 518: a dismissed worker has two months, counted from the day after the dismissal.
-Art. 516: other claims have one year, counted from the day after the obligation became due.
-Art. 522 says the first day counts whole and months run by their own number of days, so a
-period of N months that starts on day D ends the day before the same date N months later:
-dismissed on 15 March, the count starts 16 March and the last day is 15 May. When that date
-does not exist (30 February), the period ends on the last day of that month: dismissed on
-30 December, the count starts 31 December and the last day is 28 February (29 in a leap year);
-dismissed on 31 December, the count starts 1 January and also ends on 28/29 February.
-
-Art. 522 moves a deadline that falls on a holiday to the next working day; we never do,
-so the date we give is never later than the law's. Filing the conciliation request pauses
-the count (legal_facts: deadlines), which the guide says too.
+Deadlines are not here: they come from her situation, through `bot.complaint.deadlines`.
 """
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
+from bot.complaint.deadlines import Situation, deadline_for
 from bot.i18n import N_
 
 
@@ -43,7 +28,9 @@ class Kind(StrEnum):
 
 # Branches that open with what to do in danger, offer a person, and ask before storing anything.
 SAFETY_FIRST = frozenset({Kind.HARASSMENT, Kind.CHILD_LABOR, Kind.FORCED_LABOR})
-# Reports to an authority rather than claims for money: no deadline date is given for these.
+# Reports to an authority rather than claims for money: no deadline date is given for these,
+# unless (dangerous work) she was dismissed, left or had a work accident: then her situation
+# gives one.
 REPORTS = frozenset({Kind.SAFETY, Kind.CHILD_LABOR, Kind.FORCED_LABOR})
 
 KIND_LABELS: dict[Kind, str] = {
@@ -68,49 +55,13 @@ def kind_of(value: object) -> Kind:
 
 # -- deadlines ------------------------------------------------------------------------------
 
-def end_of_period(first_day: date, months: int) -> date:
-    """The last day of a period of `months` months whose first day is `first_day` (Art. 522)."""
-    index = first_day.month - 1 + months
-    year, month = first_day.year + index // 12, index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    if first_day.day > last:
-        return date(year, month, last)
-    return date(year, month, first_day.day) - timedelta(days=1)
-
-
 def dismissal_deadline(dismissed_on: date) -> date:
-    """Art. 518: two months counted from the day after the dismissal."""
-    return end_of_period(dismissed_on + timedelta(days=1), 2)
+    """Art. 518: two months from the day after the dismissal, from the one deadline model.
 
-
-def claim_deadline(due_on: date) -> date:
-    """Art. 516: one year counted from the day after the obligation became due."""
-    return end_of_period(due_on + timedelta(days=1), 12)
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """One date she must act by; `what` is a Spanish text (translated when said)."""
-
-    last_day: date
-    article: str
-    what: str
-
-    def days_left(self, today: date) -> int:
-        """0 on the last day itself; negative once it has passed."""
-        return (self.last_day - today).days
-
-
-def deadlines(kind: Kind, event_day: date) -> list[Deadline]:
-    """Her deadlines, the most urgent first; none for reports to an authority."""
-    found: list[Deadline] = []
-    if kind is Kind.DISMISSAL:
-        found.append(Deadline(dismissal_deadline(event_day), "LFT Art. 518",
-                              N_("para reclamar por el despido")))
-    elif kind not in REPORTS:
-        found.append(Deadline(claim_deadline(event_day), "LFT Art. 516",
-                              N_("para reclamar lo que te deben por esto")))
-    return sorted(found, key=lambda d: d.last_day)
+    Kept only for `bot.severance.actions`, which another change is rewriting; the complaint guide
+    calls `bot.complaint.deadlines.deadline_for` directly. Delete once nothing imports it.
+    """
+    return deadline_for(Situation.DISMISSED, dismissed_on).last_day or dismissed_on
 
 
 # -- jurisdiction (LFT Art. 527) --------------------------------------------------------------
