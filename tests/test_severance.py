@@ -364,8 +364,11 @@ def test_a_salary_at_the_minimum_is_not_below_it_and_the_border_zone_has_its_own
 
 
 def test_case_f_a_year_without_a_published_minimum_uses_the_latest_one_it_has() -> None:
-    # Review case F (H5): an end in 2027 before CONASAMI publishes 2027 used to exit 2.
-    result = compute("400.00", date(2023, 1, 1), date(2027, 1, 5), Reason.UNJUST_DISMISSAL)
+    # Review case F (H5): an end in 2027 before CONASAMI publishes 2027 used to exit 2. The shipped
+    # table up to 2026, so that this stays true once staff add 2027.
+    up_to_2026 = MinimumWageTable({y: w for y, w in load_minimum_wages().years.items() if y <= 2026})
+    result = compute_severance(SeveranceInput(D("400.00"), date(2023, 1, 1), date(2027, 1, 5),
+                                              Reason.UNJUST_DISMISSAL), today=TODAY, wages=up_to_2026)
     assert (result.minimum_wage_year, result.minimum_wage) == (2026, D("315.04"))
     # D = 365 + 366 + 365 + 365 + 5 = 1466; base = max(315.04, min(400, 630.08)) = 400;
     # 12 × 1466/365 × 400 = 7036800/365 = 19278.9041 -> 19278.90

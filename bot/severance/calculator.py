@@ -60,7 +60,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.errors import InputError
-from bot.i18n import N_
+from bot.i18n import N_, format_money
 from bot.severance.minimum_wage import MinimumWageTable, Zone, default_minimum_wages
 
 DAYS_PER_YEAR = Decimal(365)
@@ -198,6 +198,25 @@ class SeveranceResult:
     def to_json_text(self) -> str:
         """`to_json()` as one line of JSON whose numbers keep their decimals (`1200.50`, not `1200.5`)."""
         return json_text(self.to_json())
+
+
+def minimum_wage_notes(result: SeveranceResult, data: SeveranceInput,
+                       lang: str) -> list[tuple[str, dict[str, object]]]:
+    """What she should know about the minimum wage, as (Spanish template, values) to translate: her pay
+    is below it (review M1, N7), or its year is not published yet and another was used (H5, N10)."""
+    notes: list[tuple[str, dict[str, object]]] = []
+    if result.below_minimum:
+        notes.append((N_("Tu salario está por debajo del mínimo de {year} en tu zona ({amount} al día): "
+                         "también puedes reclamar la diferencia del último año."),
+                      {"year": result.minimum_wage_year, "amount": format_money(result.minimum_wage, lang)}))
+    if result.minimum_wage_year < data.end.year:
+        notes.append((N_("Todavía no tengo el salario mínimo de {year}: usé el de {used}, el último que "
+                         "tengo. Cuando se publique, la cifra puede cambiar un poco."),
+                      {"year": data.end.year, "used": result.minimum_wage_year}))
+    elif result.minimum_wage_year > data.end.year:
+        notes.append((N_("No tengo el salario mínimo de {year}: usé el de {used}, el más cercano que tengo."),
+                      {"year": data.end.year, "used": result.minimum_wage_year}))
+    return notes
 
 
 def vacation_days_for_service_year(year: int) -> int:
