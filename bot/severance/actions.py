@@ -218,15 +218,19 @@ def _items(_: Callable[[str], str], money: Callable[[Decimal], str],
 
 
 def _deadline(data: SeveranceInput, today: date, lang: str, learned: date | None) -> tuple[str, list[str]]:
-    """Her deadline from the one model, and its article for the "Ley:" line; nothing for a resignation."""
+    """Her deadline from the one model (its date and article; the words are the calculator's own, in
+    the context of her result), and the article for the "Ley:" line; nothing for a resignation."""
     _ = translator(lang)
     if data.employer_fault:
         if learned is None:  # never count her month from her last day: it may have started earlier
             return _(N_("Si dejaste el trabajo por culpa del patrón, tienes 1 mes desde que pasó lo que te "
                         "hizo irte. No firmes una renuncia: pide asesoría hoy.")), ["517 fr. II"]
-        situation, day, urgent = Situation.LEFT, learned, N_("Es urgente: pide asesoría hoy.")
+        situation, day, text = Situation.LEFT, learned, N_(
+            "Como dejaste el trabajo por culpa del patrón, tienes 1 mes desde que pasó: hasta el {date}. "
+            "No firmes una renuncia. {left} Es urgente: pide asesoría hoy.")
     elif data.reason is not Reason.RESIGNATION:
-        situation, day, urgent = Situation.DISMISSED, data.end, ""
+        situation, day, text = Situation.DISMISSED, data.end, N_(
+            "Para reclamar el despido tienes 2 meses: hasta el {date}. {left}")
     else:
         return "", []
     deadline = deadline_for(situation, day)
@@ -237,8 +241,5 @@ def _deadline(data: SeveranceInput, today: date, lang: str, learned: date | None
         return _(N_("El plazo para reclamar terminó el {day}. Habla hoy con una persona: puede haber otras "
                     "cosas que sí puedes reclamar.")).format(day=format_day(deadline.last_day, lang)), article
     left = deadline.days_left(today)
-    parts = [_(deadline.explanation).format(date=format_day(deadline.last_day, lang)),
-             _(N_("Hoy es el último día.")) if left == 0 else _(N_("Quedan {left} días.")).format(left=left)]
-    if urgent:
-        parts.append(_(urgent))
-    return " ".join(parts), article
+    return _(text).format(date=format_day(deadline.last_day, lang), left=_(N_("Hoy es el último día."))
+                          if left == 0 else _(N_("Quedan {left} días.")).format(left=left)), article
