@@ -56,7 +56,7 @@ i18n: $(STAMP)
 		test -f locales/$$lang/LC_MESSAGES/messages.po \
 			|| $(BIN)/pybabel init -i locales/messages.pot -d locales -D messages -l $$lang; \
 	done
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --width 100
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --width 100 --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d locales -D messages
 
 clean:

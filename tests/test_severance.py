@@ -68,6 +68,7 @@ def amounts(result: SeveranceResult) -> dict[str, Decimal]:
     return {
         "unpaid_wages": f.unpaid_wages, "aguinaldo": f.aguinaldo, "vacation": f.vacation,
         "vacation_premium": f.vacation_premium, "finiquito": f.total,
+        **({"pending_vacation": f.pending_vacation} if f.pending_vacation else {}),
         "indemnity_90_days": liq.indemnity_90_days, "twenty_days_per_year": liq.twenty_days_per_year,
         "seniority_premium": liq.seniority_premium, "liquidacion": liq.total, "total": result.total,
     }
@@ -331,15 +332,100 @@ def test_a_start_today_is_fine_and_one_day_of_service() -> None:
     assert result.service_days == 1
 
 
-def test_a_year_missing_from_the_table_is_an_error_when_the_premium_is_owed() -> None:
-    only_2026 = MinimumWageTable({2026: YearWages(general=D("315.04"), border=D("440.87"), source="test",
-                                                  checked=TODAY)})
-    with pytest.raises(InputError, match="salario mínimo de 2025.*minimum_wages.yaml"):
-        compute_severance(base(end=date(2025, 6, 1)), today=TODAY, wages=only_2026)
-    # a resignation under 15 years owes no premium, so it does not need the year
-    resignation = compute_severance(base(end=date(2025, 6, 1), reason=Reason.RESIGNATION), today=TODAY,
-                                    wages=only_2026)
-    assert resignation.liquidacion.total == D("0.00")
+ONLY_2026 = MinimumWageTable({2026: YearWages(general=D("315.04"), border=D("440.87"), source="test",
+                                              checked=TODAY)})
+
+
+def test_case_e_a_salary_below_the_minimum_gets_the_minimum_as_the_premium_base() -> None:
+    # Review 2026-12-01, § 5, case E: $200 a day, 2023-01-01 -> 2026-06-30, unjust dismissal.
+    result = compute("200.00", date(2023, 1, 1), date(2026, 6, 30), Reason.UNJUST_DISMISSAL)
+    # D = 365 (2023) + 366 (2024) + 365 (2025) + 181 (1 Jan - 30 Jun 2026) = 1277; Y = 1277/365 = 3.4986
+    assert (result.service_days, result.service_years) == (1277, D("3.4986"))
+    # 2026 general minimum 315.04 > 200: base = max(315.04, min(200, 630.08)) = 315.04 (Art. 485)
+    # 12 × 1277/365 × 315.04 = 4827672.96/365 = 13226.5013 -> 13226.50 (at $200 it was 8,396.71)
+    assert result.liquidacion.seniority_premium == D("13226.50")
+    assert (result.minimum_wage, result.minimum_wage_year, result.below_minimum) == (D("315.04"), 2026, True)
+    # the floor is for the premium only: the 90 days stay on her integrated salary,
+    # n = 3 -> V = 18; 200 + 200 × (15 + 4.5)/365 = 200 + 3900/365; 90 × that = 18000 + 351000/365
+    # = 18961.6438 -> 18961.64
+    assert result.liquidacion.indemnity_90_days == D("18961.64")
+
+
+def test_a_salary_at_the_minimum_is_not_below_it_and_the_border_zone_has_its_own() -> None:
+    at_minimum = compute("315.04", date(2025, 1, 1), date(2026, 6, 30), Reason.RESIGNATION)
+    assert at_minimum.below_minimum is False
+    # $350 in the border zone, whose 2026 minimum is 440.87 (conversation audit, persona 1)
+    border = compute("350.00", date(2023, 11, 30), date(2026, 11, 30), Reason.UNJUST_DISMISSAL,
+                     zone=Zone.BORDER)
+    assert (border.minimum_wage, border.below_minimum) == (D("440.87"), True)
+    # D = 2023-11-30 -> 2026-11-30 = 365 + 366 + 365 = 1096 (29 Feb 2024), inclusive 1097;
+    # 12 × 1097/365 × 440.87 = 5803612.68/365 = 15900.3087 -> 15900.31
+    assert border.liquidacion.seniority_premium == D("15900.31")
+
+
+def test_case_f_a_year_without_a_published_minimum_uses_the_latest_one_it_has() -> None:
+    # Review case F (H5): an end in 2027 before CONASAMI publishes 2027 used to exit 2. The shipped
+    # table up to 2026, so that this stays true once staff add 2027.
+    up_to_2026 = MinimumWageTable({y: w for y, w in load_minimum_wages().years.items() if y <= 2026})
+    result = compute_severance(SeveranceInput(D("400.00"), date(2023, 1, 1), date(2027, 1, 5),
+                                              Reason.UNJUST_DISMISSAL), today=TODAY, wages=up_to_2026)
+    assert (result.minimum_wage_year, result.minimum_wage) == (2026, D("315.04"))
+    # D = 365 + 366 + 365 + 365 + 5 = 1466; base = max(315.04, min(400, 630.08)) = 400;
+    # 12 × 1466/365 × 400 = 7036800/365 = 19278.9041 -> 19278.90
+    assert result.liquidacion.seniority_premium == D("19278.90")
+    assert result.below_minimum is False
+
+
+def test_a_year_before_the_table_sets_only_the_cap_and_an_empty_table_is_an_error() -> None:
+    # 2025 is not in ONLY_2026 and nothing earlier is: 2026 caps, but neither floors nor warns,
+    # since a later year's minimum would overstate both.
+    result = compute_severance(base(daily_salary=D("100"), end=date(2025, 6, 1)), today=TODAY,
+                               wages=ONLY_2026)
+    assert (result.minimum_wage_year, result.below_minimum) == (2026, False)
+    # D: 2024-01-01 -> 2025-01-01 = 366; -> 06-01 = 31+28+31+30+31 = 151; inclusive 518
+    assert result.service_days == 518
+    # base = min(100, 630.08) = 100 with no floor: 12 × 518/365 × 100 = 621600/365 = 1703.0137
+    assert result.liquidacion.seniority_premium == D("1703.01")
+    with pytest.raises(CalcInputError, match="ningún salario mínimo") as caught:
+        compute_severance(BASE, today=TODAY, wages=MinimumWageTable({}))
+    assert caught.value.about == "minimum_wage"
+
+
+def test_case_a_adds_last_service_years_pending_vacation_with_its_premium() -> None:
+    # Review 2026-12-01, § 5, case A (M3): $400/day, 2021-03-15 -> 2026-09-30, unjust dismissal; the 20
+    # days of service year 5 (2025-03-15 to 2026-03-14) were never taken.
+    result = compute_severance(SeveranceInput(D("400.00"), date(2021, 3, 15), date(2026, 9, 30),
+                                              Reason.UNJUST_DISMISSAL, pending_vacation_days=20), today=TODAY)
+    # D: 2021-03-15 -> 2026-03-15 = 5 × 365 + 1 (29 Feb 2024) = 1826, -> 09-30 = 16+30+31+30+31+31+30 = 199;
+    # inclusive 2026. n = 5 -> V = 22 (year 6); year 5 had 20 days, so 20 pending is the most.
+    assert basics(result) == (2026, D("5.5507"), 22)
+    assert amounts(result) == {
+        "unpaid_wages": D("0.00"),
+        "aguinaldo": D("4487.67"),         # 1 Jan - 30 Sep = 273 days; 15 × 273/365 × 400 = 1638000/365
+        "vacation": D("4821.92"),          # 22 × 200/365 × 400 = 1760000/365 = 4821.9178
+        "pending_vacation": D("8000.00"),  # 20 × 400
+        # 25 % of both: 0.25 × (1760000/365 + 8000) = 440000/365 + 2000 = 3205.4795 -> 3205.48
+        "vacation_premium": D("3205.48"),
+        "finiquito": D("20515.07"),        # 4487.67 + 4821.92 + 8000 + 3205.48
+        # integrated 400 + 400 × 20.5/365 = 400 + 8200/365; × 90 = 36000 + 738000/365 = 38021.9178
+        "indemnity_90_days": D("38021.92"),
+        "twenty_days_per_year": D("0.00"),
+        "seniority_premium": D("26643.29"),  # 12 × 2026/365 × 400 = 9724800/365 = 26643.2877
+        "liquidacion": D("64665.21"),      # 38021.92 + 26643.29
+        "total": D("85180.28"),            # the review's 75,180.28 + 8,000 + 2,000
+    }
+
+
+@pytest.mark.parametrize(("pending", "end", "words"), [
+    (-1, date(2026, 9, 30), "no pueden ser negativos"),
+    (21, date(2026, 9, 30), "En tu año 5 de trabajo te tocaban 20 días"),
+    (3, date(2021, 12, 31), "No cumpliste un año"),
+])
+def test_pending_vacation_cannot_exceed_what_last_year_gave(pending: int, end: date, words: str) -> None:
+    data = SeveranceInput(D("400"), date(2021, 3, 15), end, Reason.RESIGNATION, pending_vacation_days=pending)
+    with pytest.raises(CalcInputError, match=words) as caught:
+        compute_severance(data, today=TODAY)
+    assert caught.value.about == "vacation"
 
 
 @pytest.mark.parametrize(("daily", "monthly", "words"), [

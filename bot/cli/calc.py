@@ -1,5 +1,8 @@
 """`labor-bot calc severance` and `calc deadline`: final pay and her deadline, on the command line.
 
+A year whose minimum wage is not published yet uses the latest one the table has, with a note line
+(and `minimum_wage.year` in the JSON); it never exits for that.
+
 Bad input exits 2 with the message on stderr; with `--json` the same message also goes to
 stdout as `{"error": "…"}`, so a script reading stdout always gets one JSON object. Usage
 errors that Typer itself catches (an unknown `--reason`, a missing `--start`) exit 2 with
@@ -27,6 +30,7 @@ from bot.severance.calculator import (
     compute_severance,
     daily_salary_from,
     json_text,
+    minimum_wage_notes,
     parse_amount,
 )
 from bot.severance.minimum_wage import Zone
@@ -47,6 +51,8 @@ def severance(
     vacation_days_taken: Annotated[int, typer.Option(
         "--vacation-days-taken", help="Vacation days already taken in this service year.")] = 0,
     unpaid_days: Annotated[int, typer.Option("--unpaid-days", help="Days worked and not yet paid.")] = 0,
+    pending_vacation_days: Annotated[int, typer.Option(
+        "--pending-vacation-days", help="Vacation days of the last completed service year never taken.")] = 0,
     zone: Annotated[Zone, typer.Option("--zone", help="Minimum-wage zone: general, or border (ZLFN).")]
     = Zone.GENERAL,
     employer_fault: Annotated[bool, typer.Option(
@@ -68,6 +74,7 @@ def severance(
             unpaid_days=unpaid_days,
             zone=zone,
             employer_fault=employer_fault,
+            pending_vacation_days=pending_vacation_days,
         )
         result = compute_severance(data)
     except InputError as error:
@@ -103,6 +110,8 @@ def _breakdown(data: SeveranceInput, result: SeveranceResult, lang: str) -> str:
         return format_money(amount, lang)
 
     f, liq = result.finiquito, result.liquidacion
+    # The minimum-wage notes (below the minimum; a year not published yet) are the chat's own lines.
+    notes = [_(template).format(**values) for template, values in minimum_wage_notes(result, data, lang)]
     return "\n".join([
         _("Del {start} al {end}: {days} días ({years} años de servicio).").format(
             start=format_day(data.start, lang), end=format_day(data.end, lang),
@@ -114,13 +123,15 @@ def _breakdown(data: SeveranceInput, result: SeveranceResult, lang: str) -> str:
         "  " + _("Salarios pendientes: {amount}").format(amount=money(f.unpaid_wages)),
         "  " + _("Aguinaldo proporcional: {amount}").format(amount=money(f.aguinaldo)),
         "  " + _("Vacaciones proporcionales: {amount}").format(amount=money(f.vacation)),
+        "  " + _("Vacaciones pendientes del año pasado: {amount}").format(amount=money(f.pending_vacation)),
         "  " + _("Prima vacacional: {amount}").format(amount=money(f.vacation_premium)),
-        _("Liquidación: {total}").format(total=money(liq.total)),
+        _("Liquidación: {total}").format(total=money(liq.dismissal_pay)),
         "  " + _("Indemnización de 90 días: {amount}").format(amount=money(liq.indemnity_90_days)),
         "  " + _("20 días por año: {amount}").format(amount=money(liq.twenty_days_per_year)),
-        "  " + _("Prima de antigüedad: {amount}").format(amount=money(liq.seniority_premium)),
+        _("Prima de antigüedad: {amount}").format(amount=money(liq.seniority_premium)),
         _("Total: {total}").format(total=money(result.total)),
-        _("No incluye salarios vencidos, vacaciones no tomadas de años anteriores ni reparto de "
+        *notes,
+        _("No incluye salarios vencidos, vacaciones de años anteriores al último ni reparto de "
           "utilidades."),
         _("Es un cálculo aproximado con las reglas de la LFT, no asesoría legal. Para revisar tu caso "
           "habla con PROFEDET o con la Procuraduría de la Defensa del Trabajo de tu estado."),

@@ -1,16 +1,18 @@
-"""Actions of the severance conversation: read the salary's period and compute the result.
+"""Actions of the severance conversation: read her answers, echo them back, compute and explain the result.
 
-The arithmetic is `bot.severance.calculator` (the same as `labor-bot calc severance`); this module only
-turns her answers into its input and its result into a few lines she can read on a phone.
+The arithmetic is `bot.severance.calculator` (the same as `labor-bot calc severance`) and every deadline
+comes from `bot.complaint.deadlines`; this module only turns her answers into their input and their
+result into a few lines she can read on a phone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from bot.assets import Assets
-from bot.complaint.rules import dismissal_deadline
+from bot.complaint.deadlines import Situation, deadline_for
 from bot.core.actions import ActionCatalog, ActionContext, ActionResult
 from bot.i18n import N_, format_day, format_money, translator
 from bot.severance.calculator import (
@@ -18,8 +20,12 @@ from bot.severance.calculator import (
     Reason,
     SeveranceInput,
     SeveranceResult,
+    anniversary,
+    completed_years,
     compute_severance,
     daily_salary_from,
+    minimum_wage_notes,
+    vacation_days_for_service_year,
 )
 from bot.severance.minimum_wage import Zone
 
@@ -32,6 +38,35 @@ REASONS = {  # the flow's answer -> (reason, the worker left for the employer's 
     "unjust_dismissal": (Reason.UNJUST_DISMISSAL, False),
     "justified_dismissal": (Reason.JUSTIFIED_DISMISSAL, False),
 }
+# Every answer the flow saves, so that "Calcular otra vez" starts clean (conversation audit N6).
+ANSWERS = ("salary", "salary_per", "started", "ended", "reason", "learned", "written_notice",
+           "last_year_vacation", "pending_vacation_days", "unpaid_days", "zone", "border",
+           "understood", "last_year_days", "last_year_from", "last_year_to")
+ENDINGS = {
+    "resignation": N_("renunciaste el {day}"),
+    "unjust_dismissal": N_("te despidieron sin razón el {day}"),
+    "justified_dismissal": N_("te despidieron por una falta grave el {day}"),
+    "employer_fault": N_("dejaste el trabajo por culpa del patrón el {day}"),
+}
+LAW = ("48", "50", "76", "80", "87", "162", "485")  # the closing "Ley:" line: no article inside the answer
+PERIODS = {
+    "day": N_("{amount} al día"),
+    "week": N_("{amount} a la semana"),
+    "fortnight": N_("{amount} a la quincena"),
+    "month": N_("{amount} al mes"),
+}
+
+
+@ACTIONS.action("severance.reset")
+def reset(ctx: ActionContext[Assets]) -> ActionResult:
+    """Forget every answer of an earlier calculation: nothing from the last run is reused."""
+    return ActionResult(vars=dict.fromkeys(ANSWERS))
+
+
+@ACTIONS.action("severance.forget_salary")
+def forget_salary(ctx: ActionContext[Assets]) -> ActionResult:
+    """Before she writes her salary again, forget its period too, or "9000" could be read per day."""
+    return ActionResult(vars={"salary": None, "salary_per": None})
 
 
 @ACTIONS.action("severance.period", outcomes=("known", "ask"))
@@ -40,23 +75,68 @@ def period(ctx: ActionContext[Assets]) -> ActionResult:
     return ActionResult(outcome="known" if ctx.vars.get("salary_per") in DAYS_IN else "ask")
 
 
-@ACTIONS.action("severance.compute", outcomes=("ok", "bad_dates", "bad_salary", "unavailable"))
+@ACTIONS.action("severance.last_year", provides=("last_year_days", "last_year_from", "last_year_to"),
+                outcomes=("ask", "skip"))
+def last_year(ctx: ActionContext[Assets]) -> ActionResult:
+    """With a whole service year behind her, name that year and its vacation days, to ask what is left."""
+    started, ended = _day(ctx, "started"), _day(ctx, "ended")
+    if started is None or ended is None or ended < started or completed_years(started, ended) < 1:
+        return ActionResult(vars={"last_year_vacation": None, "pending_vacation_days": None},
+                            outcome="skip")
+    n = completed_years(started, ended)
+    first, after = anniversary(started, n - 1), anniversary(started, n)
+    return ActionResult(vars={
+        "last_year_days": vacation_days_for_service_year(n),
+        "last_year_from": format_day(first, ctx.lang),
+        "last_year_to": format_day(date.fromordinal(after.toordinal() - 1), ctx.lang),
+    }, outcome="ask")
+
+
+@ACTIONS.action("severance.understood", provides=("understood",))
+def understood(ctx: ActionContext[Assets]) -> ActionResult:
+    """What was understood, in one line, for her to confirm or fix before anything is computed."""
+    _ = translator(ctx.lang)
+    started, ended = _day(ctx, "started"), _day(ctx, "ended")
+    amount = format_money(Decimal(str(ctx.vars.get("salary") or 0)), ctx.lang)
+    per = PERIODS.get(str(ctx.vars.get("salary_per") or "month"), PERIODS["month"])
+    ending = ENDINGS.get(str(ctx.vars.get("reason")), ENDINGS["resignation"])
+    text = _(N_("empezaste el {start}, {ending} y ganabas {salary}")).format(
+        start=format_day(started, ctx.lang) if started else "?",
+        ending=_(ending).format(day=format_day(ended, ctx.lang) if ended else "?"),
+        salary=_(per).format(amount=amount))
+    return ActionResult(vars={"understood": text})
+
+
+@ACTIONS.action("severance.compute",
+                outcomes=("ok", "bad_dates", "bad_salary", "bad_vacation", "bad_unpaid", "unavailable"))
 def compute(ctx: ActionContext[Assets]) -> ActionResult:
     _ = translator(ctx.lang)
     reason, employer_fault = REASONS.get(str(ctx.vars.get("reason")), (Reason.RESIGNATION, False))
     try:
+        start, end = date.fromisoformat(str(ctx.vars["started"])), date.fromisoformat(str(ctx.vars["ended"]))
         data = SeveranceInput(
-            daily_salary=_daily_salary(ctx), start=date.fromisoformat(str(ctx.vars["started"])),
-            end=date.fromisoformat(str(ctx.vars["ended"])), reason=reason,
+            daily_salary=_daily_salary(ctx), start=start, end=end, reason=reason,
             unpaid_days=int(ctx.vars.get("unpaid_days") or 0),
-            zone=Zone.BORDER if ctx.vars.get("border") is True else Zone.GENERAL,
+            zone=Zone.BORDER if ctx.vars.get("zone") == "border" else Zone.GENERAL,
             employer_fault=employer_fault,
+            pending_vacation_days=_pending_vacation(ctx, start, end),
         )
         result = compute_severance(data, today=ctx.now.date(), wages=ctx.assets.minimum_wages)
     except CalcInputError as error:
+        if error.about == "minimum_wage":  # a staff problem: never show her a file name
+            return ActionResult(say=(_(N_("Ahora no puedo hacer el cálculo. Escribe *persona* para que "
+                                          "alguien te ayude.")),), outcome="unavailable")
         return ActionResult(say=(error.translated(_),), outcome=_what_to_fix(error))
-    dismissed = reason is not Reason.RESIGNATION or employer_fault
-    return ActionResult(say=(summary(result, data, ctx.lang, ctx.now.date(), dismissed),), outcome="ok")
+    learned = _day(ctx, "learned")
+    return ActionResult(say=(summary(result, data, ctx.lang, ctx.now.date(), learned=learned,
+                                     zone_unknown=ctx.vars.get("zone") == "unknown"),), outcome="ok")
+
+
+def _day(ctx: ActionContext[Assets], name: str) -> date | None:
+    try:
+        return date.fromisoformat(str(ctx.vars.get(name)))
+    except ValueError:
+        return None
 
 
 def _daily_salary(ctx: ActionContext[Assets]) -> Decimal:
@@ -67,15 +147,24 @@ def _daily_salary(ctx: ActionContext[Assets]) -> Decimal:
     return daily_salary_from(daily=amount / DAYS_IN.get(per, 1))
 
 
+def _pending_vacation(ctx: ActionContext[Assets], start: date, end: date) -> int:
+    """Last service year's untaken days: none, all of that year's, or the number she gave."""
+    answer = ctx.vars.get("last_year_vacation")
+    if answer == "none" and end >= start and completed_years(start, end) >= 1:
+        return vacation_days_for_service_year(completed_years(start, end))
+    if answer == "some":
+        return int(ctx.vars.get("pending_vacation_days") or 0)
+    return 0
+
+
 def _what_to_fix(error: CalcInputError) -> str:
-    if "year" in error.values:
-        return "unavailable"  # the minimum-wage table lacks the year: staff must add it
-    return "bad_dates" if {"start", "end", "today"} & error.values.keys() else "bad_salary"
+    return {"dates": "bad_dates", "vacation": "bad_vacation", "unpaid": "bad_unpaid"}.get(
+        error.about, "bad_salary")
 
 
-def summary(result: SeveranceResult, data: SeveranceInput, lang: str, today: date,
-            dismissed: bool) -> str:
-    """One line per part, the total, and for a dismissal the deadline to claim (Art. 518)."""
+def summary(result: SeveranceResult, data: SeveranceInput, lang: str, today: date, *,
+            learned: date | None = None, zone_unknown: bool = False) -> str:
+    """One line per part, the total, what she should know about her pay, and her deadline to claim."""
     _ = translator(lang)
 
     def money(amount: Decimal) -> str:
@@ -86,39 +175,71 @@ def summary(result: SeveranceResult, data: SeveranceInput, lang: str, today: dat
              _(N_("Salario diario: {daily}. Tiempo trabajado: {years} años.")).format(
                  daily=money(result.daily_salary), years=f"{result.service_years:.1f}"),
              "", _(N_("*Finiquito* (te lo deben siempre): {total}")).format(total=money(finiquito.total))]
-    parts = [
+    lines += _items(_, money, [
         (finiquito.unpaid_wages, N_("• Días trabajados sin pagar: {amount}")),
         (finiquito.aguinaldo, N_("• Aguinaldo de este año: {amount}")),
         (finiquito.vacation, N_("• Vacaciones de este año: {amount}")),
+        (finiquito.pending_vacation, N_("• Vacaciones pendientes del año pasado: {amount}")),
         (finiquito.vacation_premium, N_("• Prima vacacional: {amount}")),
-    ]
-    lines += [_(text).format(amount=money(amount)) for amount, text in parts if amount]
-    if liquidacion.total:
-        lines += ["", _(N_("*Liquidación* (por el despido): {total}")).format(total=money(liquidacion.total))]
-        parts = [
-            (liquidacion.indemnity_90_days, N_("• 3 meses de salario (Art. 48): {amount}")),
-            (liquidacion.twenty_days_per_year, N_("• 20 días por año trabajado (Art. 50): {amount}")),
-            (liquidacion.seniority_premium,
-             N_("• Prima de antigüedad, 12 días por año (Art. 162): {amount}")),
-        ]
-        lines += [_(text).format(amount=money(amount)) for amount, text in parts if amount]
+    ])
+    if liquidacion.dismissal_pay:  # review M2: "Liquidación" is only the 90 days and the 20 days per year
+        lines += ["", _(N_("*Liquidación* (indemnización): {total}")).format(
+            total=money(liquidacion.dismissal_pay))]
+        lines += _items(_, money, [
+            (liquidacion.indemnity_90_days, N_("• 3 meses de salario: {amount}")),
+            (liquidacion.twenty_days_per_year, N_("• 20 días por año trabajado: {amount}")),
+        ])
+    if liquidacion.seniority_premium:
+        lines += ["", _(N_("*Prima de antigüedad* (12 días por año trabajado): {amount}")).format(
+            amount=money(liquidacion.seniority_premium))]
     lines += ["", _(N_("*Total: {total}*")).format(total=money(result.total))]
-    if dismissed:
-        lines += ["", _deadline_line(data.end, today, lang)]
-    lines += ["", _(N_("Pueden sumarse los salarios caídos, vacaciones de años anteriores y otras "
-                       "prestaciones. Es un cálculo aproximado, no asesoría legal."))]
+    notes = [_(template).format(**values) for template, values in minimum_wage_notes(result, data, lang)]
+    if zone_unknown:
+        notes.append(_(N_("No sabías si trabajabas en la zona libre de la frontera norte: calculé con la "
+                          "zona general, que da la cifra más baja. Si tu municipio es de la frontera norte, "
+                          "pregunta a una persona: puede ser un poco más.")))
+    if notes:
+        lines += ["", *notes]
+    deadline, law = _deadline(data, today, lang, learned)
+    if deadline:
+        lines += ["", deadline]
+    lines += ["", _(N_("Si reclamas el despido, pueden sumarse los salarios caídos. No incluye reparto de "
+                       "utilidades ni otras prestaciones. Es un cálculo aproximado, no asesoría legal."))
+              if data.reason is Reason.UNJUST_DISMISSAL and not data.employer_fault else
+              _(N_("No incluye reparto de utilidades ni otras prestaciones. Es un cálculo aproximado, "
+                   "no asesoría legal."))]
+    lines.append(_(N_("Ley: LFT Art. {articles}.")).format(articles=", ".join([*LAW, *law])))
     return "\n".join(lines)
 
 
-def _deadline_line(ended: date, today: date, lang: str) -> str:
+def _items(_: Callable[[str], str], money: Callable[[Decimal], str],
+           parts: list[tuple[Decimal, str]]) -> list[str]:
+    return [_(text).format(amount=money(amount)) for amount, text in parts if amount]
+
+
+def _deadline(data: SeveranceInput, today: date, lang: str, learned: date | None) -> tuple[str, list[str]]:
+    """Her deadline from the one model (its date and article; the words are the calculator's own, in
+    the context of her result), and the article for the "Ley:" line; nothing for a resignation."""
     _ = translator(lang)
-    last_day = dismissal_deadline(ended)
-    left = (last_day - today).days
-    if left < 0:
-        return _(N_("El plazo para reclamar el despido (2 meses, Art. 518) terminó el {day}. "
-                    "Habla con una persona: puede haber otras cosas que sí puedes reclamar.")).format(
-            day=format_day(last_day, lang))
-    return _(N_("Para reclamar el despido tienes hasta el {day} (2 meses desde el día siguiente, "
-                "Art. 518): quedan {left} días.")).format(day=format_day(last_day, lang), left=left)
-
-
+    if data.employer_fault:
+        if learned is None:  # never count her month from her last day: it may have started earlier
+            return _(N_("Si dejaste el trabajo por culpa del patrón, tienes 1 mes desde que pasó lo que te "
+                        "hizo irte. No firmes una renuncia: pide asesoría hoy.")), ["517 fr. II"]
+        situation, day, text = Situation.LEFT, learned, N_(
+            "Como dejaste el trabajo por culpa del patrón, tienes 1 mes desde que pasó: hasta el {date}. "
+            "No firmes una renuncia. {left} Es urgente: pide asesoría hoy.")
+    elif data.reason is not Reason.RESIGNATION:
+        situation, day, text = Situation.DISMISSED, data.end, N_(
+            "Para reclamar el despido tienes 2 meses: hasta el {date}. {left}")
+    else:
+        return "", []
+    deadline = deadline_for(situation, day)
+    if deadline.last_day is None:  # only union matters have no date
+        return "", []
+    article = [deadline.article.removeprefix("LFT Art. ")]
+    if deadline.expired(today):
+        return _(N_("El plazo para reclamar terminó el {day}. Habla hoy con una persona: puede haber otras "
+                    "cosas que sí puedes reclamar.")).format(day=format_day(deadline.last_day, lang)), article
+    left = deadline.days_left(today)
+    return _(text).format(date=format_day(deadline.last_day, lang), left=_(N_("Hoy es el último día."))
+                          if left == 0 else _(N_("Quedan {left} días.")).format(left=left)), article

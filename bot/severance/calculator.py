@@ -11,12 +11,16 @@ Rules (amounts in MXN):
 * finiquito, owed for every reason: unpaid wages = unpaid days × daily salary; aguinaldo
   (Art. 87) = 15 × (days worked in the end date's calendar year, from max(1 January, start) to
   end, both included) / 365 × daily salary; vacation (Art. 76, 79) = max(0, V × (days from the
-  last anniversary to the end, both included) / 365 − days taken) × daily salary; vacation
-  premium (Art. 80) = 25 % of the vacation.
+  last anniversary to the end, both included) / 365 − days taken) × daily salary; pending
+  vacation of the service year completed last (Art. 76, 81) = pending days × daily salary, at
+  most the V of that year (n); vacation premium (Art. 80) = 25 % of both vacations.
 * integrated daily salary (Art. 84, 89) = daily salary × (1 + (15 + 0.25 × V) / 365).
-* seniority premium (Art. 162) = 12 × Y × min(daily salary, 2 × minimum wage of the zone in the
-  end date's year) (cap: Art. 162 fr. II with 485-486); on any dismissal, justified or not, and
-  on a resignation only when n >= 15 (fr. III).
+* minimum wage MW = that of the zone in the end date's year; a year the table does not have yet
+  (CONASAMI publishes in December) uses the latest year before it, and the result says which
+  (`minimum_wage_year`), so the calculator never refuses for a missing year.
+* seniority premium (Art. 162) = 12 × Y × max(MW, min(daily salary, 2 × MW)) (floor: Art. 485;
+  cap: Art. 162 fr. II with 486); on any dismissal, justified or not, and on a resignation only
+  when n >= 15 (fr. III). `below_minimum` tells that the daily salary is under MW.
 * unjust dismissal: 90 days of integrated salary (Art. 48, 50 fr. III); with employer fault also
   20 days of integrated salary per year of service, 20 × Y (Art. 50 fr. II).
 
@@ -34,10 +38,14 @@ Decisions:
   with ROUND_HALF_UP at the end (the vacation premium from the unrounded vacation); every total is
   the sum of the rounded parts shown, so the breakdown always adds up for the worker. Service
   years are reported with 4 decimals, but the unrounded Y is used in the sums.
-* The minimum wage is looked up only when the seniority premium is owed: a resignation under
-  15 years is computed even for a year the table does not have yet.
+* When the table has no year at or before the end date (a separation before its first year), the
+  earliest year it has sets the cap, and neither the floor nor the below-minimum warning is
+  applied: a later year's minimum would overstate both. Only an empty table is an error.
+* The premium's base is the daily salary in cash, not the integrated one (Art. 485-486; practice
+  is divided, review L8): the lower reading, so the figure is never overstated.
 * The rules are applied as written, with their known limits: the aguinaldo of a whole leap year
-  comes to 15 × 366 / 365 days; vacations of earlier service years that were never taken, back
+  comes to 15 × 366 / 365 days; the vacation table is the 2023 one even for separations before
+  2023 (those claims are mostly out of time); vacations older than the last service year, back
   pay (salarios vencidos, Art. 48) and profit sharing are not included.
 """
 
@@ -52,7 +60,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.errors import InputError
-from bot.i18n import N_
+from bot.i18n import N_, format_money
 from bot.severance.minimum_wage import MinimumWageTable, Zone, default_minimum_wages
 
 DAYS_PER_YEAR = Decimal(365)
@@ -81,8 +89,9 @@ class Reason(StrEnum):
 class CalcInputError(InputError):
     """An `InputError` that keeps its Spanish template and values, so a caller can translate it."""
 
-    def __init__(self, template: str, **values: object) -> None:
-        self.template, self.values = template, values
+    def __init__(self, template: str, *, about: str = "", **values: object) -> None:
+        # `about` names what she must fix (dates, salary, vacation, minimum_wage) for the chat's routing.
+        self.template, self.values, self.about = template, values, about
         super().__init__(template.format(**values))
 
     def translated(self, _: Callable[[str], str]) -> str:
@@ -101,6 +110,7 @@ class SeveranceInput:
     unpaid_days: int = 0
     zone: Zone = Zone.GENERAL
     employer_fault: bool = False
+    pending_vacation_days: int = 0  # untaken days of the service year completed last (review M3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +120,13 @@ class Finiquito:
     unpaid_wages: Decimal
     aguinaldo: Decimal
     vacation: Decimal
-    vacation_premium: Decimal
+    vacation_premium: Decimal  # of both vacations
+    pending_vacation: Decimal = Decimal("0.00")
 
     @property
     def total(self) -> Decimal:
-        return self.unpaid_wages + self.aguinaldo + self.vacation + self.vacation_premium
+        return (self.unpaid_wages + self.aguinaldo + self.vacation + self.pending_vacation
+                + self.vacation_premium)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +141,12 @@ class Liquidacion:
     def total(self) -> Decimal:
         return self.indemnity_90_days + self.twenty_days_per_year + self.seniority_premium
 
+    @property
+    def dismissal_pay(self) -> Decimal:
+        """The liquidación proper: the 90 days and the 20 days per year, without the seniority
+        premium, which the worker sees on its own line (review M2)."""
+        return self.indemnity_90_days + self.twenty_days_per_year
+
 
 @dataclass(frozen=True, slots=True)
 class SeveranceResult:
@@ -142,6 +160,9 @@ class SeveranceResult:
     vacation_days_per_year: int
     finiquito: Finiquito
     liquidacion: Liquidacion
+    minimum_wage: Decimal  # MW: the daily minimum of her zone in `minimum_wage_year`
+    minimum_wage_year: int  # the end date's year, or the closest year the table has
+    below_minimum: bool  # her daily salary is under MW (she can claim the difference too)
 
     @property
     def total(self) -> Decimal:
@@ -159,6 +180,7 @@ class SeveranceResult:
                 "unpaid_wages": self.finiquito.unpaid_wages,
                 "aguinaldo": self.finiquito.aguinaldo,
                 "vacation": self.finiquito.vacation,
+                "pending_vacation": self.finiquito.pending_vacation,
                 "vacation_premium": self.finiquito.vacation_premium,
                 "total": self.finiquito.total,
             },
@@ -168,12 +190,33 @@ class SeveranceResult:
                 "seniority_premium": self.liquidacion.seniority_premium,
                 "total": self.liquidacion.total,
             },
+            "minimum_wage": {"year": self.minimum_wage_year, "daily": self.minimum_wage,
+                             "below": self.below_minimum},
             "total": self.total,
         }
 
     def to_json_text(self) -> str:
         """`to_json()` as one line of JSON whose numbers keep their decimals (`1200.50`, not `1200.5`)."""
         return json_text(self.to_json())
+
+
+def minimum_wage_notes(result: SeveranceResult, data: SeveranceInput,
+                       lang: str) -> list[tuple[str, dict[str, object]]]:
+    """What she should know about the minimum wage, as (Spanish template, values) to translate: her pay
+    is below it (review M1, N7), or its year is not published yet and another was used (H5, N10)."""
+    notes: list[tuple[str, dict[str, object]]] = []
+    if result.below_minimum:
+        notes.append((N_("Tu salario está por debajo del mínimo de {year} en tu zona ({amount} al día): "
+                         "también puedes reclamar la diferencia del último año."),
+                      {"year": result.minimum_wage_year, "amount": format_money(result.minimum_wage, lang)}))
+    if result.minimum_wage_year < data.end.year:
+        notes.append((N_("Todavía no tengo el salario mínimo de {year}: usé el de {used}, el último que "
+                         "tengo. Cuando se publique, la cifra puede cambiar un poco."),
+                      {"year": data.end.year, "used": result.minimum_wage_year}))
+    elif result.minimum_wage_year > data.end.year:
+        notes.append((N_("No tengo el salario mínimo de {year}: usé el de {used}, el más cercano que tengo."),
+                      {"year": data.end.year, "used": result.minimum_wage_year}))
+    return notes
 
 
 def vacation_days_for_service_year(year: int) -> int:
@@ -257,24 +300,40 @@ def _validate(data: SeveranceInput, today: date) -> None:
     _check_salary(data.daily_salary, monthly=False)
     if data.end < data.start:
         raise CalcInputError(N_("La fecha de salida ({end}) es anterior a la de entrada ({start}): "
-                                "revisa las fechas."), end=data.end, start=data.start)
+                                "revisa las fechas."), about="dates", end=data.end, start=data.start)
     if data.start > today:
         raise CalcInputError(N_("La fecha de entrada ({start}) está en el futuro (hoy es {today}): "
-                                "revisa la fecha."), start=data.start, today=today)
+                                "revisa la fecha."), about="dates", start=data.start, today=today)
     if data.unpaid_days < 0:
         raise CalcInputError(N_("Los días trabajados sin pagar no pueden ser negativos (recibí {days}); "
-                                "usa 0 si no te deben días."), days=data.unpaid_days)
+                                "usa 0 si no te deben días."), about="unpaid", days=data.unpaid_days)
     if data.unpaid_days > _service_days(data):
         raise CalcInputError(N_("Los días sin pagar ({days}) son más que los días trabajados "
-                                "({service_days}): revisa la cifra o las fechas."),
+                                "({service_days}): revisa la cifra o las fechas."), about="unpaid",
                              days=data.unpaid_days, service_days=_service_days(data))
     if data.vacation_days_taken < 0:
         raise CalcInputError(N_("Los días de vacaciones tomados no pueden ser negativos (recibí {days}); "
                                 "usa 0 si no tomaste vacaciones este año."), days=data.vacation_days_taken)
+    _validate_pending_vacation(data)
     if data.employer_fault and data.reason is Reason.JUSTIFIED_DISMISSAL:
         raise CalcInputError(N_("Un despido justificado no puede ser por falta del patrón: si te fuiste "
                                 "por culpa del patrón es una renuncia por falta del patrón (rescisión), "
                                 "y si te despidieron sin causa es un despido injustificado."))
+
+
+def _validate_pending_vacation(data: SeveranceInput) -> None:
+    pending = data.pending_vacation_days
+    if pending < 0:
+        raise CalcInputError(N_("Los días de vacaciones pendientes no pueden ser negativos (recibí {days}); "
+                                "usa 0 si no te deben."), about="vacation", days=pending)
+    n = completed_years(data.start, data.end)
+    if pending and n == 0:
+        raise CalcInputError(N_("No cumpliste un año de trabajo, así que no hay vacaciones del año "
+                                "pasado pendientes (recibí {days} días)."), about="vacation", days=pending)
+    if n and pending > vacation_days_for_service_year(n):
+        raise CalcInputError(N_("En tu año {number} de trabajo te tocaban {most} días de vacaciones: los "
+                                "pendientes no pueden ser más (recibí {days})."), about="vacation",
+                             number=n, most=vacation_days_for_service_year(n), days=pending)
 
 
 def _check_salary(amount: Decimal, *, monthly: bool) -> None:
@@ -303,12 +362,15 @@ def _compute(data: SeveranceInput, wages: MinimumWageTable | None) -> SeveranceR
     vacation_days = vacation_days_for_service_year(n + 1)
     integrated = daily * (1 + (AGUINALDO_DAYS + VACATION_PREMIUM_RATE * vacation_days) / DAYS_PER_YEAR)
     vacation = _vacation_pay(data, n, vacation_days)
+    pending_vacation = data.pending_vacation_days * daily
     finiquito = Finiquito(
         unpaid_wages=_cents(data.unpaid_days * daily),
         aguinaldo=_cents(AGUINALDO_DAYS * _days_this_calendar_year(data) / DAYS_PER_YEAR * daily),
         vacation=_cents(vacation),
-        vacation_premium=_cents(VACATION_PREMIUM_RATE * vacation),
+        pending_vacation=_cents(pending_vacation),
+        vacation_premium=_cents(VACATION_PREMIUM_RATE * (vacation + pending_vacation)),
     )
+    minimum = _minimum_wage(data, wages or default_minimum_wages())
     return SeveranceResult(
         daily_salary=_cents(daily),
         integrated_daily_salary=_cents(integrated),
@@ -317,8 +379,26 @@ def _compute(data: SeveranceInput, wages: MinimumWageTable | None) -> SeveranceR
         completed_years=n,
         vacation_days_per_year=vacation_days,
         finiquito=finiquito,
-        liquidacion=_liquidacion(data, n, years, integrated, wages),
+        liquidacion=_liquidacion(data, n, years, integrated, minimum),
+        minimum_wage=minimum.daily,
+        minimum_wage_year=minimum.year,
+        below_minimum=minimum.floor and daily < minimum.daily,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Minimum:
+    year: int
+    daily: Decimal
+    floor: bool  # the year is hers or an earlier one, so the minimum may raise her base (Art. 485)
+
+
+def _minimum_wage(data: SeveranceInput, table: MinimumWageTable) -> _Minimum:
+    year = table.closest_year(data.end.year)
+    if year is None:
+        raise CalcInputError(N_("No tengo ningún salario mínimo en {file}: el personal debe agregar el de "
+                                "cada año con su fuente."), about="minimum_wage", file=table.path.name)
+    return _Minimum(year, table.daily(year, data.zone), floor=year <= data.end.year)
 
 
 def _vacation_pay(data: SeveranceInput, n: int, vacation_days: int) -> Decimal:
@@ -333,30 +413,25 @@ def _days_this_calendar_year(data: SeveranceInput) -> int:
 
 
 def _liquidacion(
-    data: SeveranceInput, n: int, years: Decimal, integrated: Decimal, wages: MinimumWageTable | None
+    data: SeveranceInput, n: int, years: Decimal, integrated: Decimal, minimum: _Minimum
 ) -> Liquidacion:
     indemnity_owed = data.reason is Reason.UNJUST_DISMISSAL or data.employer_fault
     return Liquidacion(
         indemnity_90_days=_cents(INDEMNITY_DAYS * integrated if indemnity_owed else Decimal(0)),
         twenty_days_per_year=_cents(
             DAYS_PER_YEAR_OF_SERVICE * years * integrated if data.employer_fault else Decimal(0)),
-        seniority_premium=_cents(_seniority_premium(data, n, years, wages)),
+        seniority_premium=_cents(_seniority_premium(data, n, years, minimum)),
     )
 
 
-def _seniority_premium(
-    data: SeveranceInput, n: int, years: Decimal, wages: MinimumWageTable | None
-) -> Decimal:
+def _seniority_premium(data: SeveranceInput, n: int, years: Decimal, minimum: _Minimum) -> Decimal:
     owed = (data.reason is not Reason.RESIGNATION or data.employer_fault
             or n >= SENIORITY_PREMIUM_MIN_YEARS_ON_RESIGNATION)
     if not owed:
         return Decimal(0)
-    table = wages or default_minimum_wages()
-    if not table.has_year(data.end.year):
-        raise CalcInputError(N_("Todavía no tengo el salario mínimo de {year}, que pone el tope de la prima "
-                                "de antigüedad; el personal debe agregarlo a flows/data/minimum_wages.yaml "
-                                "(años disponibles: {years})."), year=data.end.year, years=table.years_text())
-    base = min(data.daily_salary, 2 * table.daily(data.end.year, data.zone))
+    base = min(data.daily_salary, 2 * minimum.daily)
+    if minimum.floor:
+        base = max(minimum.daily, base)
     return SENIORITY_DAYS_PER_YEAR * years * base
 
 

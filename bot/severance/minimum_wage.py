@@ -1,10 +1,11 @@
 """The daily minimum wage by year and zone, read from the staff-edited `flows/data/minimum_wages.yaml`.
 
-The severance calculator needs it for the cap on the seniority premium's daily base
-(LFT Art. 162 fr. II with Art. 485-486: at most twice the minimum wage of the zone).
-Staff add a year when CONASAMI publishes it; `minimum_wage_problems` gives `labor-bot
-flows check` the file's errors as `file:line` problems, and `load_minimum_wages` raises
-`InputError` with the same text.
+The severance calculator needs it for the seniority premium's daily base (LFT Art. 162 fr. II
+with Art. 485-486: at least the minimum wage and at most twice it, of the zone) and to tell a
+worker paid below the minimum. Staff add a year when CONASAMI publishes it (early December); until
+then the calculator uses the latest year it has and says so (`closest_year`).
+`minimum_wage_problems` gives `labor-bot flows check` the file's errors as `file:line` problems,
+and `load_minimum_wages` raises `InputError` with the same text.
 """
 
 from __future__ import annotations
@@ -67,6 +68,16 @@ class MinimumWageTable:
     def has_year(self, year: int) -> bool:
         return year in self.years
 
+    def closest_year(self, year: int) -> int | None:
+        """`year` when the table has it; else the latest year before it (a new year CONASAMI has not
+        published yet uses the last one, H5); else the earliest year it has; None for an empty table."""
+        if year in self.years:
+            return year
+        earlier = [known for known in self.years if known < year]
+        if earlier:
+            return max(earlier)
+        return min(self.years) if self.years else None
+
     def daily(self, year: int, zone: Zone) -> Decimal:
         """The daily minimum wage in MXN; `InputError` naming the file when the year is missing."""
         wages = self.years.get(year)
@@ -118,6 +129,7 @@ def _sanity_problems(doc: YamlDocument, table: _WageFile, today: date) -> list[P
                                     f"el general ({wages.general}); ¿están invertidos?"))
     if today.year not in table.years:
         problems.append(Problem(doc.path, doc.line_of(("years",)), "minimum-wage-current-year",
-                                f"falta el salario mínimo de {today.year}: el cálculo de la prima de "
-                                "antigüedad fallará para salidas de este año", Severity.WARNING))
+                                f"falta el salario mínimo de {today.year}: la calculadora usa el del "
+                                "último año que tiene y lo dice; agrégalo con su fuente cuando la "
+                                "CONASAMI lo publique", Severity.WARNING))
     return problems
