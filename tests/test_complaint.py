@@ -38,7 +38,6 @@ from bot.complaint.rules import (
     Jurisdiction,
     Kind,
     Office,
-    dismissal_deadline,
     jurisdiction,
     offices,
 )
@@ -164,7 +163,6 @@ class Chat:
 ])
 def test_dismissal_deadline_is_two_months_from_the_next_day(dismissed: date, last_day: date) -> None:
     assert deadline_for(Situation.DISMISSED, dismissed).last_day == last_day
-    assert dismissal_deadline(dismissed) == last_day  # the wrapper bot/severance still imports
 
 
 @pytest.mark.parametrize(("due", "last_day"), [

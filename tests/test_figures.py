@@ -158,3 +158,20 @@ def test_translations_keep_the_figures_of_their_spanish_text() -> None:
         used = {n for n in placeholders_in(message.id) if n in names}
         if used:
             assert set(placeholders_in(message.string)) & names == used, message.id
+
+
+@pytest.mark.parametrize(("topic_id", "lang", "unit"), [
+    ("wages.overtime", "es", "horas"), ("wages.overtime", "en", "hours"),
+    ("time.working_hours", "es", "horas"), ("time.working_hours", "en", "hours")])
+def test_the_shipped_weekly_limit_changes_itself_on_1_january_2027(topic_id: str, lang: str,
+                                                                   unit: str) -> None:
+    """H4: the overtime and hours answers say 48 until New Year's Eve in Mexico City, then 46."""
+    assets = load_assets().assets
+    assert isinstance(assets, Assets)
+    topic = assets.topics.topics[topic_id]
+    last_2026 = datetime(2027, 1, 1, 5, 59, tzinfo=UTC)  # 23:59 on 31 Dec in Mexico City
+    first_2027 = datetime(2027, 1, 1, 6, 0, tzinfo=UTC)
+    before = answer_text(topic, lang, now=last_2026, figures=assets.figures)
+    after = answer_text(topic, lang, now=first_2027, figures=assets.figures)
+    assert f"48 {unit}" in before and f"46 {unit}" not in before
+    assert f"46 {unit}" in after and "{weekly_hours_limit}" not in after

@@ -6,10 +6,8 @@ Deadlines are not here: they come from her situation, through `bot.complaint.dea
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
-from bot.complaint.deadlines import Situation, deadline_for
 from bot.i18n import N_
 
 
@@ -51,17 +49,6 @@ def kind_of(value: object) -> Kind:
         return Kind(str(value))
     except ValueError:
         return Kind.OTHER
-
-
-# -- deadlines ------------------------------------------------------------------------------
-
-def dismissal_deadline(dismissed_on: date) -> date:
-    """Art. 518: two months from the day after the dismissal, from the one deadline model.
-
-    Kept only for `bot.severance.actions`, which another change is rewriting; the complaint guide
-    calls `bot.complaint.deadlines.deadline_for` directly. Delete once nothing imports it.
-    """
-    return deadline_for(Situation.DISMISSED, dismissed_on).last_day or dismissed_on
 
 
 # -- jurisdiction (LFT Art. 527) --------------------------------------------------------------

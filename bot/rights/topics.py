@@ -18,7 +18,7 @@ from bot.errors import FlowError
 from bot.i18n import LANGUAGES, format_marker_in
 from bot.paths import FLOWS_DIR
 from bot.problems import Problem, Severity
-from bot.rights.figures import placeholders_in
+from bot.rights.figures import figure_names, placeholders_in
 from bot.yamlsource import YamlDocument, plain
 
 TOPICS_DIR = FLOWS_DIR / "topics"
@@ -109,14 +109,14 @@ class TopicCatalog:
 
 def load_topics(
     directory: Path = TOPICS_DIR, *, spec_ids: set[str] | None = None, today: date | None = None,
-    figures: Collection[str] = (),
+    figures: Collection[str] | None = None,
 ) -> TopicCatalog:
     """Read every content file; raise `FlowError` if `check_topics` finds any error.
 
-    `figures`: the names of the dated figures (`flows/data/dated_figures.yaml`) the texts may
-    name as `{name}`; any other `{…}` in a text is an error.
+    `figures`: the names of the dated figures the texts may name as `{name}` (any other `{…}` in
+    a text is an error); by default those of `data/dated_figures.yaml` beside the topics folder.
     """
-    reader = _Reader(directory, spec_ids, today or date.today(), frozenset(figures))
+    reader = _Reader(directory, spec_ids, today or date.today(), _figures_beside(directory, figures))
     reader.run()
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]
     if errors:
@@ -127,12 +127,19 @@ def load_topics(
 
 def check_topics(
     directory: Path, spec_ids: set[str] | None = None, *, today: date | None = None,
-    figures: Collection[str] = (),
+    figures: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every problem in the content files; with `spec_ids`, also ids missing or unknown."""
-    reader = _Reader(directory, spec_ids, today or date.today(), frozenset(figures))
+    reader = _Reader(directory, spec_ids, today or date.today(), _figures_beside(directory, figures))
     reader.run()
     return reader.problems
+
+
+def _figures_beside(directory: Path, figures: Collection[str] | None) -> frozenset[str]:
+    """The figure names given, or those of the flows folder the topics folder belongs to."""
+    if figures is not None:
+        return frozenset(figures)
+    return figure_names(directory.parent / "data" / "dated_figures.yaml")
 
 
 def topic_files(directory: Path) -> list[Path]:
