@@ -82,7 +82,10 @@ STOP = frozenset([
 # Ways to say she was dismissed, read as one word so "me corrieron" finds "Me despidieron".
 SAME_WORD = {w: "despidieron" for w in (
     "corrieron", "corrio", "despidio", "despidieron", "echaron", "botaron", "corrido", "despedida",
-    "despedido", "despido")} | {w: "fired" for w in ("fired", "dismissed", "sacked")}
+    "despedido", "despido")} | {w: "fired" for w in ("fired", "dismissed", "sacked")} | {
+    "mensual": "mes", "mensuales": "mes", "semanal": "semana", "semanales": "semana",
+    "quincenal": "quincena", "quincenales": "quincena", "diario": "dia", "diarios": "dia",
+    "diaria": "dia", "diarias": "dia", "dias": "dia", "semanas": "semana", "meses": "mes"}
 
 # -- "I don't know" --------------------------------------------------------------------------------
 _UNSURE_ANY = re.compile(
@@ -119,12 +122,14 @@ _SPAN = {"dia": "day", "dias": "day", "day": "day", "days": "day",
          "mes": "month", "meses": "month", "month": "month", "months": "month",
          "ano": "year", "anos": "year", "year": "year", "years": "year"}
 _SPAN_WORDS = "(" + "|".join(sorted(_SPAN, key=len, reverse=True)) + ")"
-_AGO = re.compile(rf"\bhace (?:como |unos |unas |mas o menos |casi |ya )*{_COUNT} {_SPAN_WORDS}\b"
-                  rf"|\b{_COUNT} {_SPAN_WORDS} ago\b")
+_AGO = re.compile(rf"\bhace (?:como |unos |unas |mas o menos |casi |ya )*{_COUNT} {_SPAN_WORDS}"
+                  rf"( y medi[oa])?\b|(?<![.,])\b{_COUNT} {_SPAN_WORDS}( and a half)? ago\b")
+_MORE_THAN = re.compile(r"\b(mas de|more than|over)\b")  # "hace más de 2 meses": no day to take
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
+_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})(?:[/-](\d{1,2})(?:[/-](\d{4}|\d{2}))?"
+                      r"|\.(\d{1,2})\.(\d{4}|\d{2}))(?![\d/.-])")  # "1.5" is no date; "1.5.2024" is
 _MONTH_YEAR_NUMERIC = re.compile(r"^\s*(\d{1,2})[/-](\d{4})\s*$")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?: de)? {_MONTH}\b(?: (?:de |del )?(\d{{4}}|\d{{2}})\b)?")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:ro|er|o|st|nd|rd|th)?(?: de)? {_MONTH}\b(?: (?:de |del )?(\d{{4}}|\d{{2}})\b)?")
 _MONTH_DAY = re.compile(rf"\b{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?\b(?: (\d{{4}})\b)?")
 _MONTH_ONLY = re.compile(rf"\b{_MONTH}\b(?: (?:de |del |of )?(\d{{4}})\b)?")
 _WEEKDAY = re.compile(r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday"
@@ -223,7 +228,7 @@ def _best_option(parts: list[_Part], labels: list[_Part]) -> int | None:
             part_hits = _hits(part.content, label.content)
             if part_ratio >= FUZZY_CUTOFF or part_hits > 0:
                 hits, ratio = hits + part_hits, max(ratio, part_ratio)
-        if not denied and (ratio >= FUZZY_CUTOFF or hits >= 2):
+        if not denied and (ratio >= FUZZY_CUTOFF or hits >= min(2, len(label.content))):
             scored.append((hits, ratio, index))
     scored.sort(reverse=True)
     if len(scored) == 1 or (len(scored) > 1 and scored[0][:2] != scored[1][:2]):
@@ -344,7 +349,7 @@ def read_number_answer(text: str, spec: Input) -> Answer | None:
         value = _to_decimal(found.group(1), found.group(2))
     elif said in NUMBER_WORDS and said not in ("a", "an"):
         value = Decimal(NUMBER_WORDS[said])
-    elif said in ZERO_WORDS:
+    elif not says_unsure(said_text) and ZERO_WORDS & set(said.split()):  # "no me deben nada"
         value = Decimal(0)
     else:
         value = None
@@ -428,7 +433,8 @@ def _parse_day(text: str, today: date, when: When, local: datetime) -> tuple[dat
     if (found := _MONTH_YEAR_NUMERIC.match(text)) is not None:
         return _first_of(int(found.group(2)), int(found.group(1)))
     if (found := _NUMERIC.search(text)) is not None:
-        day, month, year = int(found.group(1)), int(found.group(2)), found.group(3)
+        day, month = int(found.group(1)), int(found.group(2) or found.group(4))
+        year = found.group(3) or found.group(5)
         return _dated(day, month, _year(year) if year else None, today, future)
     if (found := _DAY_MONTH.search(said)) is not None:
         year = found.group(3)
@@ -441,7 +447,8 @@ def _parse_day(text: str, today: date, when: When, local: datetime) -> tuple[dat
     relative = _relative(said, today)
     if relative is not None:
         return relative
-    if not re.search(r"\b\d{1,2}\b", said) and (found := _MONTH_ONLY.search(said)) is not None:
+    if not re.search(r"\d", re.sub(r"\b\d{4}\b", "", said)) \
+            and (found := _MONTH_ONLY.search(said)) is not None:
         month, year = MONTHS[found.group(1)], found.group(2)
         if year is None:  # "en marzo": the last March that has begun (the next one, if future)
             year_now = today.year
@@ -450,6 +457,8 @@ def _parse_day(text: str, today: date, when: When, local: datetime) -> tuple[dat
                 year_now - 1 if not future and start > today else year_now)
             return _first_of(guess, month)
         return _first_of(int(year), month)
+    if not re.search(r"\d", said):
+        return None  # "el año pasado", "hace tiempo": too vague to guess a day without erring late
     parsed = dateparser.parse(
         text, languages=["es", "en"],
         settings={"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future" if future else "past",
@@ -467,13 +476,18 @@ def _relative(said: str, today: date) -> tuple[date, Note | None] | None:
     if re.search(r"\b(hoy|today|ahorita|esta manana|this morning)\b", said):
         return today, None
     if (found := _AGO.search(said)) is not None:
-        count = _count(found.group(1) or found.group(3))
-        span = _SPAN[found.group(2) or found.group(4)]
-        if span == "month":
-            return _months_before(today, count), None
-        if span == "year":
-            return _months_before(today, 12 * count), None
-        return today - timedelta(days=count * {"day": 1, "week": 7, "fortnight": 15}[span]), None
+        if _MORE_THAN.search(said):
+            return None
+        count = _count(found.group(1) or found.group(4))
+        span = _SPAN[found.group(2) or found.group(5)]
+        half = bool(found.group(3) or found.group(6))  # "y medio": half a span more, rounded up
+        if span in ("month", "year"):
+            months = count * (12 if span == "year" else 1) + (6 if half and span == "year" else 0)
+            back = _months_before(today, months)
+            return back - timedelta(days=16 if half and span == "month" else 0), None
+        days = count * {"day": 1, "week": 7, "fortnight": 15}[span]
+        return today - timedelta(days=days + ({"day": 1, "week": 4, "fortnight": 8}[span] if half
+                                              else 0)), None
     if re.search(r"\b(la semana pasada|last week)\b", said):
         monday = today - timedelta(days=today.weekday() + 7)
         return monday, Note(ASSUMED_MONDAY, {"date": monday})
