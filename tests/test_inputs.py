@@ -206,9 +206,12 @@ PAST = Input(type=InputType.DATE, when=When.PAST)
     ("el lunes pasado", "2026-11-30"), ("hace 3 semanas", "2026-11-10"),
     ("hace tres semanas", "2026-11-10"), ("hace 2 meses", "2026-10-01"),
     ("hace un año", "2025-12-01"), ("hace como 5 dias", "2026-11-26"),
+    ("hace un mes y medio", "2026-10-16"), ("el domingo antepasado", "2026-11-22"),
+    ("el 1ro de mayo", "2026-05-01"),
     ("3 weeks ago", "2026-11-10"), ("yesterday", "2026-11-30"),
     ("el 3 de noviembre", "2026-11-03"), ("fue el 15 de marzo de 2021", "2021-03-15"),
-    ("3/11/26", "2026-11-03"), ("15/12", "2025-12-15"), ("no fue el 15, fue el 16 de noviembre", "2026-11-16"),
+    ("3/11/26", "2026-11-03"), ("15/12", "2025-12-15"),
+    ("no fue el 15, fue el 16 de noviembre", "2026-11-16"),
 ])
 def test_relative_dates_are_read_in_mexico_city(text: str, iso: str) -> None:
     assert read_date(text, PAST, EVENING) == iso
@@ -257,7 +260,8 @@ def test_last_week_is_its_monday_and_says_so() -> None:
     assert "lunes" in str(answer.extra["assumed"])
 
 
-@pytest.mark.parametrize("text", ["2021", "en 2021", "no me acuerdo", "31/02/2026", "el año pasado"])
+@pytest.mark.parametrize("text", ["2021", "en 2021", "no me acuerdo", "31/02/2026", "el año pasado",
+                                  "hace mas de 2 meses", "1.5 years ago", "hace 1.5 años"])
 def test_no_date_where_she_gave_none(text: str) -> None:
     assert read_date_answer(text, PAST, EVENING) is None
 

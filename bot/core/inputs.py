@@ -64,6 +64,8 @@ _AMOUNT = re.compile(
     r"|\d+(?:\.\d{1,2})?)\s*(mil|k)?\b")
 FUZZY_CUTOFF = 85
 EXTRAS = ("per", "assumed")  # the extra keys a reader may set; a new answer clears stale ones
+EXTRAS_BY_TYPE = {InputType.MONEY: ("per",), InputType.DATE: ("assumed",),
+                  InputType.NUMBER: ("assumed",)}
 
 # -- negation and contrast ----------------------------------------------------------------------
 NEGATORS = frozenset([
@@ -123,13 +125,14 @@ _SPAN = {"dia": "day", "dias": "day", "day": "day", "days": "day",
          "ano": "year", "anos": "year", "year": "year", "years": "year"}
 _SPAN_WORDS = "(" + "|".join(sorted(_SPAN, key=len, reverse=True)) + ")"
 _AGO = re.compile(rf"\bhace (?:como |unos |unas |mas o menos |casi |ya )*{_COUNT} {_SPAN_WORDS}"
-                  rf"( y medi[oa])?\b|(?<![.,])\b{_COUNT} {_SPAN_WORDS}( and a half)? ago\b")
+                  rf"( y medi[oa])?\b|\b{_COUNT} {_SPAN_WORDS}( and a half)? ago\b")
 _MORE_THAN = re.compile(r"\b(mas de|more than|over)\b")  # "hace más de 2 meses": no day to take
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})(?:[/-](\d{1,2})(?:[/-](\d{4}|\d{2}))?"
                       r"|\.(\d{1,2})\.(\d{4}|\d{2}))(?![\d/.-])")  # "1.5" is no date; "1.5.2024" is
 _MONTH_YEAR_NUMERIC = re.compile(r"^\s*(\d{1,2})[/-](\d{4})\s*$")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:ro|er|o|st|nd|rd|th)?(?: de)? {_MONTH}\b(?: (?:de |del )?(\d{{4}}|\d{{2}})\b)?")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:ro|er|o|st|nd|rd|th)?(?: de)? {_MONTH}\b"
+                        rf"(?: (?:de |del )?(\d{{4}}|\d{{2}})\b)?")
 _MONTH_DAY = re.compile(rf"\b{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?\b(?: (\d{{4}})\b)?")
 _MONTH_ONLY = re.compile(rf"\b{_MONTH}\b(?: (?:de |del |of )?(\d{{4}})\b)?")
 _WEEKDAY = re.compile(r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday"
@@ -444,7 +447,8 @@ def _parse_day(text: str, today: date, when: When, local: datetime) -> tuple[dat
         year = found.group(3)
         return _dated(int(found.group(2)), MONTHS[found.group(1)], int(year) if year else None,
                       today, future)
-    relative = _relative(said, today)
+    # "hace 1.5 años" must not read as "5 años": a decimal stays one token.
+    relative = _relative(normalize(re.sub(r"(\d)[.,](\d)", r"\1x\2", text)), today)
     if relative is not None:
         return relative
     if not re.search(r"\d", re.sub(r"\b\d{4}\b", "", said)) \
@@ -495,10 +499,10 @@ def _relative(said: str, today: date) -> tuple[date, Note | None] | None:
         first = _months_before(today.replace(day=1), 1)
         return first, Note(ASSUMED_FIRST_OF_MONTH, {"date": first})
     if (found := _WEEKDAY.search(said)) is not None and not re.search(r"\d", said):
-        back = (today.weekday() - WEEKDAYS[found.group(1)]) % 7 or 7  # today's name: a week ago
+        days_back = (today.weekday() - WEEKDAYS[found.group(1)]) % 7 or 7  # today's name: a week ago
         if re.search(r"\bantepasado\b", said):
-            back += 7
-        return today - timedelta(days=back), None
+            days_back += 7
+        return today - timedelta(days=days_back), None
     return None
 
 
