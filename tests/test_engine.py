@@ -388,3 +388,22 @@ def test_actions_get_her_day(flows: FlowSet) -> None:
     assert context.today.isoformat() == "2026-12-01"
     assert ActionContext(vars={}, lang="es", now=EVENING, channel="whatsapp", assets=None,
                          tz=zone("Asia/Tokyo")).today.isoformat() == "2026-12-02"
+
+
+def test_words_naming_two_options_ask_again_instead_of_searching(flows: FlowSet) -> None:
+    searched: list[str] = []
+
+    def fallback(text: str, lang: str) -> tuple[Reply, ...] | None:
+        searched.append(text)
+        return (Reply("Sobre despidos…"),)
+
+    chat = at_form(FlowSet(flows=flows.flows, actions=flows.actions, fallback=fallback))
+    for answer in ("Rosa", "34", "300 diarios", "15/03/2021", "55 1234 5678"):
+        chat.send(answer)
+    chat.send("", EventKind.LOCATION, latitude=19.43, longitude=-99.13)
+    assert chat.where == "form.kind"
+    chat.send("me despidieron, no me pagan")  # both options: which one first?
+    assert chat.where == "form.kind" and searched == []
+    assert "Responde con el número" in chat.said
+    chat.send("no me despidieron")  # denies one and names nothing else: the search may help
+    assert searched == ["no me despidieron"]

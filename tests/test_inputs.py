@@ -10,6 +10,7 @@ import pytest
 from bot.core.flowfile import Input, InputType, Unit, When
 from bot.core.inputs import (
     Note,
+    named_options,
     read_choice,
     read_date,
     read_date_answer,
@@ -274,3 +275,9 @@ def test_a_full_date_carries_no_note() -> None:
 def test_a_future_month_is_not_a_past_date() -> None:
     assert read_date("enero 2027", PAST, EVENING) is None
     assert read_date("enero 2027", Input(type=InputType.DATE, when=When.FUTURE), EVENING) == "2027-01-01"
+
+
+def test_named_options_are_what_a_tie_was_between() -> None:
+    assert sorted(named_options("yo no renuncie, me corrieron", REASONS_TODAY)) == [1, 2]
+    assert named_options("me corrieron ayer", MENU) == []
+    assert named_options("no renuncie", REASONS_TODAY) == []

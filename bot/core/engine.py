@@ -27,7 +27,15 @@ from bot.core.clock import zone_for
 from bot.core.events import Event, EventKind
 from bot.core.flowfile import InputType, State, When
 from bot.core.flowset import MAIN_FLOW, FlowSet
-from bot.core.inputs import EXTRAS, Note, read_answer, read_choice, read_yes_no, says_unsure
+from bot.core.inputs import (
+    EXTRAS,
+    Note,
+    named_options,
+    read_answer,
+    read_choice,
+    read_yes_no,
+    says_unsure,
+)
 from bot.core.session import Position, Session
 from bot.core.turn import FORGET, Choice, Effect, Reply, Turn
 from bot.i18n import fill, language_from_hint, translate
@@ -284,7 +292,11 @@ class _Run:
         options = self._options(state)
         value, extra = self._read(state, kind, options)
         if value is None:
-            if kind in (InputType.CHOICE, InputType.YES_NO) and self._fallback():
+            # Words that name some of the options (two kinds of dismissal) answer this question:
+            # ask it again rather than search the rights topics.
+            named = kind is InputType.CHOICE and self.event.kind is EventKind.TEXT \
+                and bool(named_options(self.event.text, [(o.label, o.button) for o in options]))
+            if kind in (InputType.CHOICE, InputType.YES_NO) and not named and self._fallback():
                 return
             self._miss(state, kind, options)
             return

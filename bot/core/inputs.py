@@ -216,7 +216,21 @@ def read_choice(text: str, options: Sequence[tuple[str, str]]) -> int | None:
     return _best_option(_parts(text), [_part_of(label) for label, _ in options])
 
 
+def named_options(text: str, options: Sequence[tuple[str, str]]) -> list[int]:
+    """The options her words name and do not deny, best first: when `read_choice` finds no single
+    one ("me corrieron" and two kinds of dismissal), she meant one of these, so ask again."""
+    return [index for _, _, index in _scored(_parts(text), [_part_of(label) for label, _ in options])]
+
+
 def _best_option(parts: list[_Part], labels: list[_Part]) -> int | None:
+    scored = _scored(parts, labels)
+    if len(scored) == 1 or (len(scored) > 1 and scored[0][:2] != scored[1][:2]):
+        return scored[0][2]
+    return None
+
+
+def _scored(parts: list[_Part], labels: list[_Part]) -> list[tuple[int, float, int]]:
+    """(words shared, fuzzy ratio, index) of each option her words name and do not deny."""
     parts = [p for p in parts if p.content]
     scored: list[tuple[int, float, int]] = []
     for index, label in enumerate(labels):
@@ -233,10 +247,7 @@ def _best_option(parts: list[_Part], labels: list[_Part]) -> int | None:
                 hits, ratio = hits + part_hits, max(ratio, part_ratio)
         if not denied and (ratio >= FUZZY_CUTOFF or hits >= min(2, len(label.content))):
             scored.append((hits, ratio, index))
-    scored.sort(reverse=True)
-    if len(scored) == 1 or (len(scored) > 1 and scored[0][:2] != scored[1][:2]):
-        return scored[0][2]
-    return None
+    return sorted(scored, reverse=True)
 
 
 def _hits(said: Sequence[str], label: Sequence[str]) -> int:
