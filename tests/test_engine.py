@@ -302,3 +302,110 @@ def test_a_first_message_naming_a_flow_leads_there_after_the_welcome(flows: Flow
     assert chat.session is not None and "_then" not in chat.session.vars
     chat.send("menu")
     assert chat.where == "main.menu"  # and only once
+
+
+# -- answers read as she meant them (issue 13 part 3) -----------------------------------------------
+EVENING = datetime(2026, 12, 2, 3, 25, tzinfo=UTC)  # 21:25 on 1 Dec 2026 in Mexico City
+
+
+def at_reading(flows: FlowSet, now: datetime = EVENING, lang_hint: str = "es") -> Chat:
+    chat = Chat(flows, lang_hint=lang_hint)
+    chat.now = now
+    chat.send("hola")
+    chat.send("si")
+    chat.send("leer")
+    assert chat.where == "reading.owed"
+    return chat
+
+
+def test_weeks_are_read_as_days_where_days_are_asked(flows: FlowSet) -> None:
+    chat = at_reading(flows)
+    chat.send("2 semanas")
+    assert chat.session is not None and chat.session.vars["owed"] == 14
+
+
+def test_today_is_her_day_in_mexico_city_not_utc(flows: FlowSet) -> None:
+    chat = at_reading(flows)
+    for answer in ("0", "350 al dia", "hoy"):
+        chat.send(answer)
+    assert chat.session is not None and chat.session.vars["started"] == "2026-12-01"
+
+
+def test_her_state_sets_her_zone(flows: FlowSet) -> None:
+    late = datetime(2026, 12, 2, 7, 25, tzinfo=UTC)  # 23:25 on 1 Dec in Tijuana, 2 Dec in CDMX
+    chat = at_reading(flows, now=late)
+    assert chat.session is not None
+    chat.session = chat.session.model_copy(update={"vars": {**chat.session.vars, "mx_state": "BCN"}})
+    for answer in ("0", "350 al dia", "ayer"):
+        chat.send(answer)
+    assert chat.session.vars["started"] == "2026-11-30"
+
+
+def test_a_month_without_a_day_is_taken_and_said(flows: FlowSet) -> None:
+    chat = at_reading(flows)
+    for answer in ("0", "9 mil al mes"):
+        chat.send(answer)
+    chat.send("no me acuerdo el dia, fue en marzo del 2022")
+    assert chat.where == "reading.border"
+    assert "Tomé el 1 de marzo de 2022 porque no dijiste el día." in chat.said
+    assert "ya pasó" not in chat.said
+
+
+def test_the_note_is_kept_in_her_language(flows: FlowSet) -> None:
+    chat = at_reading(flows, lang_hint="en")
+    for answer in ("0", "9000 a month", "march 2022"):
+        chat.send(answer)
+    assert "I took March 1, 2022 because you did not say the day." in chat.said
+
+
+def test_a_new_answer_clears_what_the_old_one_assumed(flows: FlowSet) -> None:
+    chat = at_reading(flows)
+    for answer in ("0", "150 al dia", "marzo 2022", "si", "si"):
+        chat.send(answer)
+    assert chat.where == "reading.owed"
+    for answer in ("0", "9000", "15/03/2022"):
+        chat.send(answer)
+    assert chat.session is not None
+    assert "salary_per" not in chat.session.vars  # "9000" named no period: ask it, don't reuse it
+    assert "started_assumed" not in chat.session.vars
+
+
+def test_not_knowing_is_not_a_no(flows: FlowSet) -> None:
+    chat = at_reading(flows)
+    for answer in ("0", "300 diarios", "15/03/2022"):
+        chat.send(answer)
+    chat.send("no se")
+    assert chat.where == "reading.border"
+    assert chat.session is not None and "border" not in chat.session.vars
+    assert "Está bien si no lo sabes" in chat.said
+    chat.send("si pero poquito")
+    assert chat.session is not None and chat.session.vars["border"] is True
+
+
+def test_actions_get_her_day(flows: FlowSet) -> None:
+    from bot.core.actions import ActionContext
+    from bot.core.clock import zone
+
+    context = ActionContext(vars={}, lang="es", now=EVENING, channel="whatsapp", assets=None)
+    assert context.today.isoformat() == "2026-12-01"
+    assert ActionContext(vars={}, lang="es", now=EVENING, channel="whatsapp", assets=None,
+                         tz=zone("Asia/Tokyo")).today.isoformat() == "2026-12-02"
+
+
+def test_words_naming_two_options_ask_again_instead_of_searching(flows: FlowSet) -> None:
+    searched: list[str] = []
+
+    def fallback(text: str, lang: str, now: datetime) -> tuple[Reply, ...] | None:
+        searched.append(text)
+        return (Reply("Sobre despidos…"),)
+
+    chat = at_form(FlowSet(flows=flows.flows, actions=flows.actions, fallback=fallback))
+    for answer in ("Rosa", "34", "300 diarios", "15/03/2021", "55 1234 5678"):
+        chat.send(answer)
+    chat.send("", EventKind.LOCATION, latitude=19.43, longitude=-99.13)
+    assert chat.where == "form.kind"
+    chat.send("me despidieron, no me pagan")  # both options: which one first?
+    assert chat.where == "form.kind" and searched == []
+    assert "Responde con el número" in chat.said
+    chat.send("no me despidieron")  # denies one and names nothing else: the search may help
+    assert searched == ["no me despidieron"]

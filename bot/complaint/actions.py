@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.assets import Assets
 from bot.complaint.centers import describe, say
@@ -190,7 +189,7 @@ def summary(ctx: ActionContext[Assets]) -> ActionResult:
     cleaned = {name: given(ctx.vars, name) for name in ("employer", "name", "story")}
     answers = {**ctx.vars, **cleaned}
     texts = (_deadline_text(ctx, kind), _where_to_go(ctx, kind), _documents_text(ctx.lang, kind),
-             summary_card(answers, ctx.lang, local_today(ctx.now), ctx.assets.states))
+             summary_card(answers, ctx.lang, ctx.today, ctx.assets.states))
     return ActionResult(vars={**cleaned, "case_ready": True}, say=texts)
 
 
@@ -199,14 +198,6 @@ def _event_day(vars: Mapping[str, Any]) -> date | None:
         return date.fromisoformat(str(vars.get("event_date")))
     except ValueError:
         return None
-
-
-def local_today(now: datetime) -> date:
-    """Her calendar day: Mexico City time, not UTC, so "days left" is not one day short at night."""
-    return now.astimezone(MEXICO_CITY).date()
-
-
-MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 
 def deadline_of(vars: Mapping[str, Any]) -> Deadline | None:
@@ -236,7 +227,7 @@ def _deadline_text(ctx: ActionContext[Assets], kind: Kind) -> str:
         return "\n".join([translate(ctx.lang, N_("*Cuándo actuar*")),
                            translate(ctx.lang, found.explanation),
                            translate(ctx.lang, N_("Escribe *persona* para hablar con alguien hoy."))])
-    today = local_today(ctx.now)
+    today = ctx.today
     left = found.days_left(today)
     assert left is not None
     day = format_day(found.last_day, ctx.lang)
@@ -454,7 +445,7 @@ def refer(ctx: ActionContext[Assets]) -> ActionResult:
         "center": center.id, "code": code, "kind": kind_of(ctx.vars.get("kind")).value,
         "state": ctx.vars.get("mx_state"), "contact_channel": ctx.channel, "lang": ctx.lang,
         "at": ctx.now.isoformat(),
-        "summary": summary_card(ctx.vars, ctx.lang, local_today(ctx.now), ctx.assets.states),
+        "summary": summary_card(ctx.vars, ctx.lang, ctx.today, ctx.assets.states),
         "personal": list(PERSONAL_FIELDS),
     }
     if given(ctx.vars, "employer"):

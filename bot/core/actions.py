@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
+from bot.core.clock import DEFAULT_TZ, local_today
 from bot.core.turn import Effect
 from bot.errors import BotError
 
@@ -31,6 +33,12 @@ class ActionContext(Generic[AssetsT]):
     channel: str
     assets: AssetsT  # the typed data files the flows were loaded with (`bot.assets.Assets`)
     consent: bool = False  # whether she agreed that the bot keeps her personal answers
+    tz: ZoneInfo = ZoneInfo(DEFAULT_TZ)  # her time zone (bot.core.clock.zone_for)
+
+    @property
+    def today(self) -> date:
+        """Her calendar day: use this, not `now.date()` (UTC: one day late every evening)."""
+        return local_today(self.now, self.tz)
 
 
 @dataclass(frozen=True, slots=True)

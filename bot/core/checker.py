@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.core.actions import ActionCatalog, ActionSpec, RequestSpec
 from bot.core.flowfile import PLACEHOLDER, Flow, Input, Option, State
+from bot.core.inputs import EXTRAS_BY_TYPE
 from bot.core.textnorm import normalize
 from bot.i18n import LANGUAGES, format_marker_in, translator
 from bot.i18n.extract import texts_of_file
@@ -347,7 +348,7 @@ class FlowSetChecker:
         while changed:
             changed = False
             for node, (flow, state) in states.items():
-                after = before[node] | self.provided_by(state) | ({state.save_as} if state.save_as else set())
+                after = before[node] | self.provided_by(state) | _saved_by(state)
                 for target in self.edges(flow, state):
                     if target in before and not after <= before[target]:
                         before[target] |= after
@@ -413,3 +414,13 @@ def missing_translations(directory: Path, _: Translate) -> list[Problem]:
 def _shorten(text: str, width: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _saved_by(state: State) -> set[str]:
+    """What a state's answer saves: `save_as`, and the extras its reader may add (`salary_per`,
+    `started_assumed`); a flow may show those, and they are empty when the reader added none."""
+    if state.save_as is None:
+        return set()
+    kind = state.input_type
+    extras = EXTRAS_BY_TYPE.get(kind, ()) if kind is not None else ()
+    return {state.save_as} | {f"{state.save_as}_{suffix}" for suffix in extras}

@@ -93,6 +93,10 @@ REASK = {
     "date_past": N_("Escribe una fecha que ya pasó, así: 15/03/2024 o 15 de marzo de 2024"),
     "date_future": N_("Escribe una fecha que aún no llega, así: 15/03/2027"),
     "yes_no": N_("Responde sí o no, por favor."),
+    "yes_no_unsure": N_(
+        "Está bien si no lo sabes. Si puedes, responde sí o no; si no, escribe *persona* para "
+        "que alguien del centro te ayude, o *menu* para volver al inicio."
+    ),
     "location": N_("Comparte tu ubicación con el clip 📎 y luego «Ubicación»."),
     "phone": N_("Escribe un teléfono de 10 dígitos, por ejemplo: 55 1234 5678"),
 }

@@ -23,10 +23,19 @@ from typing import Any
 
 from bot.core import commands as msg
 from bot.core.actions import ActionContext
+from bot.core.clock import zone_for
 from bot.core.events import Event, EventKind
 from bot.core.flowfile import InputType, State, When
 from bot.core.flowset import MAIN_FLOW, FlowSet
-from bot.core.inputs import read_answer, read_choice, read_yes_no
+from bot.core.inputs import (
+    EXTRAS,
+    Note,
+    named_options,
+    read_answer,
+    read_choice,
+    read_yes_no,
+    says_unsure,
+)
 from bot.core.session import Position, Session
 from bot.core.turn import FORGET, Choice, Effect, Reply, Turn
 from bot.i18n import fill, language_from_hint, translate
@@ -283,7 +292,11 @@ class _Run:
         options = self._options(state)
         value, extra = self._read(state, kind, options)
         if value is None:
-            if kind in (InputType.CHOICE, InputType.YES_NO) and self._fallback():
+            # Words that name some of the options (two kinds of dismissal) answer this question:
+            # ask it again rather than search the rights topics.
+            named = kind is InputType.CHOICE and self.event.kind is EventKind.TEXT \
+                and bool(named_options(self.event.text, [(o.label, o.button) for o in options]))
+            if kind in (InputType.CHOICE, InputType.YES_NO) and not named and self._fallback():
                 return
             self._miss(state, kind, options)
             return
@@ -312,7 +325,8 @@ class _Run:
             else:
                 index = None
             return (index, {}) if index is not None else (None, {})
-        answer = read_answer(kind, state.input, self._as_text_event(kind), self.now)
+        answer = read_answer(kind, state.input, self._as_text_event(kind), self.now,
+                             tz=zone_for(self.vars))
         return (answer.value, answer.extra) if answer else (None, {})
 
     def _as_text_event(self, kind: InputType) -> Event:
@@ -327,8 +341,13 @@ class _Run:
         if state.input_type is InputType.CHOICE:
             value = self._options(state)[value].saved
         self.vars[state.save_as] = value
+        if state.input_type is not InputType.CHOICE:
+            for suffix in EXTRAS:  # a new answer's extras replace the old one's (a period, a note)
+                self.vars.pop(f"{state.save_as}_{suffix}", None)
         for suffix, item in extra.items():
-            self.vars[f"{state.save_as}_{suffix}"] = item
+            # A note is kept in her language, ready for `{name_assumed}` in the flow's texts.
+            self.vars[f"{state.save_as}_{suffix}"] = item.render(self.s.lang) \
+                if isinstance(item, Note) else item
 
     def _next_after(self, state: State, kind: InputType, value: Any,
                     options: list[_Option]) -> Position:
@@ -350,7 +369,11 @@ class _Run:
             self.menu(msg.LOST, [(msg.TO_MENU, "cmd:menu"), (msg.TO_PERSON, "cmd:person")])
             return
         self.s = self.s.model_copy(update={"misses": misses})
-        self.tell(state.help or _reask_message(state, kind), self._buttons(state, options),
+        reask = _reask_message(state, kind)
+        if kind is InputType.YES_NO and self.event.kind is EventKind.TEXT \
+                and says_unsure(self.event.text):
+            reask = msg.REASK["yes_no_unsure"]  # "no sé" is not a no: say what she can do
+        self.tell(state.help or reask, self._buttons(state, options),
                   max=state.input.max_length if state.input else 500)
 
     def _fallback(self) -> bool:
@@ -387,7 +410,7 @@ class _Run:
             return None
         result = spec.run(ActionContext(vars=dict(self.vars), lang=self.s.lang, now=self.now,
                                         channel=self.event.channel, assets=self.flows.assets,
-                                        consent=self.s.consent))
+                                        consent=self.s.consent, tz=zone_for(self.vars)))
         for name, value in result.vars.items():
             if value is None:
                 self.vars.pop(name, None)

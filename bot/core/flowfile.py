@@ -53,6 +53,12 @@ class When(StrEnum):
     FUTURE = "future"
 
 
+class Unit(StrEnum):
+    """What a number counts, when it is not a plain count."""
+
+    DAYS = "days"  # "2 semanas" is 14, "una quincena" 15, "un mes" 30
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -65,6 +71,8 @@ class Input(Strict):
     max: float | None = Field(None, description="number/money: largest valid value")
     max_length: int = Field(500, ge=1, le=4000, description="text: longest answer kept")
     when: When = Field(When.ANY, description="date: only past or only future dates")
+    unit: Unit | None = Field(
+        None, description="number: `days` reads \"2 semanas\" as 14 and \"como 15 dias\" as 15")
 
 
 class Option(Strict):

@@ -5,6 +5,7 @@ A script (YAML, under tests/flows/) looks like this:
     name: Bienvenida y menú
     lang: es                 # the language the worker's phone reports
     channel: whatsapp        # optional
+    clock: 2026-12-02T03:30:00Z   # optional: when it starts (default 2 Mar 2026, 15:00 UTC)
     steps:
       - send: hola
         expect:
@@ -31,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.core.engine import answer_request, pending_request, step
 from bot.core.events import Event, EventKind
@@ -80,7 +81,14 @@ class Script(_Strict):
     name: str
     lang: str = "es"
     channel: str = "whatsapp"
+    clock: datetime = Field(START, description="when the first message arrives (UTC unless the "
+                            "time says otherwise), e.g. 2026-12-02T03:30:00Z: 21:30 in CDMX")
     steps: list[Step] = Field(min_length=1)
+
+    @field_validator("clock")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -117,7 +125,7 @@ class _Conversation:
     def __init__(self, flows: FlowSet, script: Script) -> None:
         self.flows, self.script = flows, script
         self.session: Session | None = None
-        self.now = START
+        self.now = script.clock
         self.last: tuple[Reply, ...] = ()
         self.count = 0
 

@@ -121,14 +121,14 @@ def compute(ctx: ActionContext[Assets]) -> ActionResult:
             employer_fault=employer_fault,
             pending_vacation_days=_pending_vacation(ctx, start, end),
         )
-        result = compute_severance(data, today=ctx.now.date(), wages=ctx.assets.minimum_wages)
+        result = compute_severance(data, today=ctx.today, wages=ctx.assets.minimum_wages)
     except CalcInputError as error:
         if error.about == "minimum_wage":  # a staff problem: never show her a file name
             return ActionResult(say=(_(N_("Ahora no puedo hacer el cálculo. Escribe *persona* para que "
                                           "alguien te ayude.")),), outcome="unavailable")
         return ActionResult(say=(error.translated(_),), outcome=_what_to_fix(error))
     learned = _day(ctx, "learned")
-    return ActionResult(say=(summary(result, data, ctx.lang, ctx.now.date(), learned=learned,
+    return ActionResult(say=(summary(result, data, ctx.lang, ctx.today, learned=learned,
                                      zone_unknown=ctx.vars.get("zone") == "unknown"),), outcome="ok")
 
 
