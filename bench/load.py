@@ -83,7 +83,7 @@ SCENARIOS: tuple[Scenario, ...] = (
              ("Aguinaldo", "aguinaldo")),
     Scenario("severance", "severance",
              ("finiquito", "si", "9,000", "al mes", "1 de marzo de 2020", "15/10/2026",
-              "me corrieron sin razon", "0", "no"),
+              "me corrieron sin razon", "1", "0", "no", "si"),
              ("Total:",)),
     Scenario("complaint", "complaint",
              ("hola", "si", "queja", "2", "3", "15/01/2026", "si", "Tienda, restaurante, hotel u oficina",
