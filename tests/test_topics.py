@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from bot.core.textnorm import normalize
 from bot.errors import FlowError
 from bot.problems import Severity
 from bot.rights.answers import answer_text
@@ -255,3 +256,12 @@ def test_inline_articles_are_only_a_warning_and_a_closing_law_line_is_fine() -> 
     catalog = load_topics(FIXTURES / "inline_article", today=TODAY)
     assert catalog.topics["demo.closing_line"].answer.endswith("Ley: LFT Art. 87.")
     assert not [p for p in problems if p.line == catalog.topics["demo.closing_line"].line + 2]
+
+
+def test_no_answer_tells_a_worker_in_doubt_to_sign() -> None:
+    """C3: a convenio signed at the Centro is final; in doubt she must not sign yet."""
+    catalog = load_topics(TOPICS_DIR)
+    texts = [normalize(f"{t.answer} {t.more or ''}") for t in catalog.topics.values()]
+    assert not [t for t in texts if "firmalo" in t]
+    severance = catalog.topics["dismissal.severance"]
+    assert "no firmes todavia" in normalize(severance.more or "")
