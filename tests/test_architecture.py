@@ -96,6 +96,15 @@ def test_there_are_no_import_circles() -> None:
     assert cycles(import_graph()) == []
 
 
+def test_the_core_imports_no_feature_and_no_store() -> None:
+    """bot/core knows nothing of rights, complaints, severance, workshops, stores or channels:
+    features plug in through the action catalog and `Assets`."""
+    shared = ("bot.core", "bot.errors", "bot.i18n", "bot.paths", "bot.problems", "bot.yamlsource")
+    reached = {target for module, targets in import_graph().items() if module.startswith("bot.core.")
+               for target in targets}
+    assert sorted(t for t in reached if not t.startswith(shared)) == []
+
+
 def test_the_circle_finder_finds_a_circle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 

@@ -13,7 +13,7 @@ from bot.cli.directory import app
 from bot.complaint.directory import CenterKind, Directory, distance_km, inside_mexico
 from bot.complaint.directory_file import data_problems, directory_problems, load_directory
 from bot.complaint.hours import next_opening
-from bot.complaint.phones import phone_ok, phone_text
+from bot.core.phones import phone_ok, phone_text
 from bot.errors import InputError
 from bot.followups import staff_notice
 from bot.problems import Severity

@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.choices import named_options, read_choice
 from bot.core.flowfile import Input, InputType, Unit, When
 from bot.core.inputs import (
     Note,
-    named_options,
-    read_choice,
     read_date,
     read_date_answer,
     read_money,

@@ -18,7 +18,6 @@ from bot.complaint.centers import describe, say
 from bot.complaint.deadlines import Deadline, Situation, deadline_for, situation_of
 from bot.complaint.directory import CenterKind, Contact, ContactType, PublicSystem
 from bot.complaint.mxstates import StateTable
-from bot.complaint.phones import phone_text
 from bot.complaint.rules import (
     ALWAYS_BRING,
     DOCUMENTS,
@@ -33,6 +32,7 @@ from bot.complaint.rules import (
     offices,
 )
 from bot.core.actions import ActionCatalog, ActionContext, ActionResult
+from bot.core.phones import phone_text
 from bot.core.textnorm import normalize
 from bot.core.turn import Effect
 from bot.i18n import N_, format_day, translate

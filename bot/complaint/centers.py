@@ -15,8 +15,8 @@ from babel.dates import get_day_names
 from bot.assets import Assets
 from bot.complaint.directory import Center, CenterKind, Service
 from bot.complaint.hours import DAYS
-from bot.complaint.phones import phone_text, whatsapp_link
 from bot.core.actions import ActionCatalog, ActionContext, ActionResult
+from bot.core.phones import phone_text, whatsapp_link
 from bot.i18n import BABEL_LOCALES, N_, fill, translate
 
 ACTIONS = ActionCatalog()

@@ -26,7 +26,7 @@ from bot.complaint.directory import (
 )
 from bot.complaint.hours import DAYS, weekly_hours
 from bot.complaint.mxstates import ALL_STATES, StateTable, default_states, load_states, state_problems
-from bot.complaint.phones import phone_ok
+from bot.core.phones import phone_ok
 from bot.datafile import open_data, or_input_error, validate
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity

@@ -23,19 +23,12 @@ from typing import Any
 
 from bot.core import commands as msg
 from bot.core.actions import ActionContext
+from bot.core.choices import named_options, read_choice, says_unsure
 from bot.core.clock import zone_for
 from bot.core.events import Event, EventKind
 from bot.core.flowfile import InputType, State, When
 from bot.core.flowset import MAIN_FLOW, FlowSet
-from bot.core.inputs import (
-    EXTRAS,
-    Note,
-    named_options,
-    read_answer,
-    read_choice,
-    read_yes_no,
-    says_unsure,
-)
+from bot.core.inputs import EXTRAS, Note, read_answer, read_yes_no
 from bot.core.session import Position, Session
 from bot.core.turn import FORGET, Choice, Effect, Reply, Turn
 from bot.i18n import fill, language_from_hint, translate
