@@ -5,8 +5,8 @@ then re-asks). Workers write "8,500 al mes", "15 de marzo del 2021", "simon", "3
 
 Her words are read as she meant them:
 - Choices and yes/no are read by `bot.core.choices`. What she denies is never picked: "yo no
-  renuncie, me corrieron" excludes "Renuncié", and a contrast ("no X, Y", "no X sino Y", "X no, Y") reads Y. The same holds for numbers, money and
-  dates ("no fue el 15, fue el 16").
+  renuncie, me corrieron" excludes "Renuncié", and a contrast ("no X, Y", "no X sino Y",
+  "X no, Y") reads Y. The same holds for numbers, money and dates ("no fue el 15, fue el 16").
 - "no sé", "ni idea", "no me acuerdo" are not a No: they pick a "No sé" option when there is
   one, and otherwise give no answer. "si pero …" / "no, pero …" still read the yes or the no.
 - Dates are read in her time zone (`tz`, America/Mexico_City by default; see bot/core/clock.py),
