@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.assets import Assets
-from bot.complaint.directory import Directory, Listing
+from bot.complaint.directory import Contact, ContactType, Directory, Listing
 from bot.complaint.directory_file import load_contacts, load_directory, load_public_systems
 from bot.complaint.mxstates import StateTable, load_states
 from bot.core.flowset import FlowSet
@@ -50,13 +50,15 @@ def load_assets(directory: Path = FLOWS_DIR, production: bool = False,
     figures = _if_there(data / "dated_figures.yaml", load_dated_figures, NO_FIGURES)
     topics = (load_topics(directory / "topics", figures=figures.names)
               if (directory / "topics").is_dir() else None)
+    contacts = _if_there(data / "contacts.yaml", load_contacts, Listing(()))
+    flows.urgent_lines = urgent_lines(contacts)
     flows.assets = Assets(
         flow_names=names,
         states=states,
         directory=_if_there(data / "directory.yaml",
                             lambda path: load_directory(path, production, states), Directory(())),
         public_systems=_if_there(data / "public_systems.yaml", load_public_systems, Listing(())),
-        contacts=_if_there(data / "contacts.yaml", load_contacts, Listing(())),
+        contacts=contacts,
         workshops=load_workshops(data / "workshops.yaml", production=production),
         minimum_wages=_if_there(wages, load_minimum_wages, MinimumWageTable({}, wages)),
         topics=topics or TopicCatalog([], {}),
@@ -70,6 +72,22 @@ def load_assets(directory: Path = FLOWS_DIR, production: bool = False,
         flows.fallback = RightsSearch(topics, TopicMatcher.from_catalog(topics, synonyms), names, figures)
     preload_catalogs()
     return flows
+
+
+CRISIS_LINE = "crisis_line"  # the contact id of the crisis line (Línea de la Vida)
+
+
+def urgent_lines(contacts: Listing) -> dict[str, str]:
+    """The confirmed numbers the urgent answer gives: 911, the anti-trafficking line, the crisis line."""
+    usable = [c for c in contacts.entries if isinstance(c, Contact) and c.phone and not c.check]
+    found: dict[str, str] = {}
+    for key, wanted in (("emergency", lambda c: c.type is ContactType.EMERGENCY),
+                        ("trafficking", lambda c: c.type is ContactType.TRAFFICKING),
+                        ("crisis", lambda c: c.id == CRISIS_LINE)):
+        line = next((c for c in usable if wanted(c)), None)
+        if line is not None and line.phone:
+            found[key] = line.phone
+    return found
 
 
 class _DataFolder:

@@ -102,3 +102,13 @@ REASK = {
 }
 YES_LABEL = N_("Sí")
 NO_LABEL = N_("No")
+# The urgent answer (bot/core/danger.py found danger): brief, discreet, one message. Each line is
+# given only when its number is in data/contacts.yaml (with its source).
+URGENT_EMERGENCY = N_("Si estás en peligro ahora, llama al *{phone}*.")
+URGENT_TRAFFICKING = N_("Línea contra la Trata (llamada o WhatsApp, gratis, 24 horas): *{phone}*.")
+URGENT_CRISIS = N_("Línea de la Vida (gratis, 24 horas): *{phone}*.")
+URGENT_SHARED_PHONE = N_("Si alguien más revisa tu teléfono, borra este chat al terminar.")
+URGENT_PERSON = N_("Escribe *persona* para hablar con alguien del centro.")
+# While a handoff waits: never silence.
+WAITING_FORWARDED = N_("Le pasé tu mensaje a la persona del centro. Lo leerá en cuanto pueda.")
+WAITING_EMERGENCY = N_("Si estás en peligro, llama al *{phone}*.")

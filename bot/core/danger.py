@@ -76,18 +76,18 @@ PATTERNS: tuple[tuple[Danger, str], ...] = (
     (Danger.PAPERS_TAKEN, rf"\b{_ME} (?:quitaron|quito|recogieron|retienen|retiene) (?:el |la |los )?"
                           rf"(?:{_PAPERS}|{_PHONE})\b"),
     # Threats to her or her family, of death, with a weapon; of calling immigration.
-    (Danger.THREAT, rf"\b(?:amenaza|amenazo|amenazan|amenazaron|amenazando|amenazada|amenazado|"
-                    rf"amenazados|amenazadas|threatened|threatens|threaten)\b"
-                    rf"(?!\s+(?:con\s+)?(?:correr|correrme|despedir|despedirme|bajar|bajarme|"
-                    rf"quitar|quitarme|no darme|no pagar|cambiar|suspender|to fire|to cut|"
-                    rf"me with|us with)\b)"
-                    rf"(?!\s+(?:con\s+)?\w+\s+(?:el sueldo|mis horas|my hours))"),
+    (Danger.THREAT, r"\b(?:amenaza|amenazo|amenazan|amenazaron|amenazando|amenazada|amenazado|"
+                    r"amenazados|amenazadas|threatened|threatens|threaten)\b"
+                    r"(?!\s+(?:con\s+)?(?:correr|correrme|despedir|despedirme|bajar|bajarme|"
+                    r"quitar|quitarme|no darme|no pagar|cambiar|suspender|to fire|to cut|"
+                    r"me with|us with)\b)"
+                    r"(?!\s+(?:con\s+)?\w+\s+(?:el sueldo|mis horas|my hours))"),
     (Danger.THREAT, rf"\b(?:hace|hacer|hara|hacerle|pasar|pasa|pasara|va a pasar)\b(?:\s+\w+){{0,2}}"
                     rf"\s+(?:algo|dano)\s+(?:a\s+)?(?:mi|mis|tu|tus)\s+{_FAMILY}\b"),
     (Danger.THREAT, rf"\b(?:algo|dano)\b(?:\s+\w+){{0,3}}\s+(?:a\s+)?(?:mi|mis)\s+{_FAMILY}\b"),
     (Danger.THREAT, rf"\b(?:hurt|harm|kill)\s+(?:my|our)\s+{_FAMILY}\b"),
-    (Danger.THREAT, rf"\b(?:me|nos|te)?\s*(?:va|van|quiere|quieren|vas) a (?:matar|matarme|"
-                    rf"matarnos|matarla)\b"),
+    (Danger.THREAT, r"\b(?:me|nos|te)?\s*(?:va|van|quiere|quieren|vas) a (?:matar|matarme|"
+                    r"matarnos|matarla)\b"),
     (Danger.THREAT, r"\b(?:matar a mi|(?<!quiero )(?<!en )(?<!de )matarme|matarnos|de muerte|kill me|"
                     r"kill us|will kill)\b"),
     (Danger.THREAT, r"\b(?:pistola|arma|cuchillo|machete|navaja|gun|knife)\b"),
@@ -128,7 +128,8 @@ PATTERNS: tuple[tuple[Danger, str], ...] = (
     (Danger.CHILD, rf"\b(?:encerrad\w*|golpe\w*|pegan|abus\w*|locked|beat\w*)\b.*\b{_KID}\b"),
     # Thoughts of suicide: "me quiero morir" (not "me muero de cansancio").
     (Danger.SELF_HARM, r"\b(?:me quiero morir|quiero morir|quiero morirme|quisiera morir|"
-                       r"quisiera morirme|ganas de morir|ganas de morirme|(?:quiero|en|de|voy a) matarme|suicidarme|"
+                       r"quisiera morirme|ganas de morir|ganas de morirme|"
+                       r"(?:quiero|en|de|voy a) matarme|suicidarme|"
                        r"suicidar|suicidio|quitarme la vida|no quiero vivir|ya no quiero vivir|"
                        r"hacerme dano|kill myself|want to die|end my life|suicide|suicidal|"
                        r"dont want to live|hurt myself)\b(?! de (?:hambre|risa|sueno|cansancio))"),

@@ -6,8 +6,11 @@ send the replies. Because it is pure, the simulator, the flow tests and the webh
 exactly the same conversation.
 
 Order of a step: unsupported messages are answered and change nothing; a session whose state
-vanished (a staff edit) restarts its flow; the last system menu is answered; global
-commands; the idle check (offer to resume); flow triggers; finally the current state's answer.
+vanished (a staff edit) restarts its flow; while a person handles her, her words go to them
+(with an acknowledgement, and the urgent answer when she writes of danger); danger and
+coercion are answered at once and she is returned to her question; the last system menu is
+answered; global commands; the idle check (offer to resume); flow triggers; finally the current
+state's answer.
 
 A state with `await:` asks the outside world (a workshop seat): its turn carries a `request`
 effect (`pending_request`); whoever holds the world (the service, the script runner) answers it
@@ -25,6 +28,7 @@ from bot.core import commands as msg
 from bot.core.actions import ActionContext
 from bot.core.choices import named_options, read_choice, says_unsure
 from bot.core.clock import zone_for
+from bot.core.danger import COERCION, Danger, detect
 from bot.core.events import Event, EventKind
 from bot.core.flowfile import InputType, State, When
 from bot.core.flowset import MAIN_FLOW, FlowSet
@@ -78,6 +82,7 @@ def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -
         session = Session(flow=start.flow, state=start.state, lang=language_from_hint(
             event.lang_hint), started_at=now, updated_at=now)
         run = _Run(flows, session, event, now)
+        run.answer_urgent()  # a first message that tells of danger is answered before the welcome
         wanted = flows.trigger_for(event.text, session.lang) if event.kind is EventKind.TEXT else None
         if wanted and wanted != MAIN_FLOW:
             run.vars[THEN] = wanted  # "taller" as a first message: go there after the welcome
@@ -110,6 +115,9 @@ class _Run:
         value = self._value_from_offer() or self._value_from_event()
         if self._paused(value):
             self._forward_to_person()
+            self._acknowledge_while_waiting()
+        elif self.answer_urgent() and not self._free_text_here(state):
+            self._prompt_again()  # her place is kept: the same question, read as before
         elif value is not None:
             self.dispatch(value)
         elif self._idle_too_long(state):
@@ -238,6 +246,45 @@ class _Run:
             self.effects.append(Effect("handoff_message", {
                 "latitude": self.event.latitude, "longitude": self.event.longitude,
                 "at": self.now.isoformat()}))
+
+    # -- danger: answered at once, in every state ---------------------------------------------
+    def _danger(self) -> frozenset[Danger]:
+        return detect(self.event.text) if self.event.kind is EventKind.TEXT else frozenset()
+
+    def answer_urgent(self, waiting: bool = False) -> bool:
+        """If she writes of danger or coercion, say at once, briefly, where to get help now: 911,
+        the anti-trafficking line for coercion, the crisis line for self-harm, how to hide the chat,
+        and a person. Nothing else changes. True when it answered. (A free-text answer that tells
+        of danger gets this and is still read as her answer.)"""
+        found = self._danger()
+        if not found:
+            return False
+        lines = self.flows.urgent_lines  # printed as staff wrote them, as their sources print them
+        said = []
+        if "emergency" in lines:
+            said.append(self.t(msg.URGENT_EMERGENCY, phone=lines["emergency"]))
+        if found & COERCION and "trafficking" in lines:
+            said.append(self.t(msg.URGENT_TRAFFICKING, phone=lines["trafficking"]))
+        if Danger.SELF_HARM in found and "crisis" in lines:
+            said.append(self.t(msg.URGENT_CRISIS, phone=lines["crisis"]))
+        said.append(self.t(msg.URGENT_SHARED_PHONE))
+        said.append(self.t(msg.WAITING_FORWARDED if waiting else msg.URGENT_PERSON))
+        self.replies.append(Reply("\n".join(said)))
+        return True
+
+    def _free_text_here(self, state: State) -> bool:
+        """A question her words answer (free text, or the menu's "write your question"): after
+        the urgent answer they are still read, so her story is kept and her question answered."""
+        return state.input_type is InputType.TEXT or self.s.position == self.flows.home
+
+    def _acknowledge_while_waiting(self) -> None:
+        """While a handoff waits, each message gets a short reply: never silence."""
+        if self.answer_urgent(waiting=True):
+            return
+        said = [self.t(msg.WAITING_FORWARDED)]
+        if "emergency" in self.flows.urgent_lines:
+            said.append(self.t(msg.WAITING_EMERGENCY, phone=self.flows.urgent_lines["emergency"]))
+        self.replies.append(Reply(" ".join(said)))
 
     def _forget(self, detail: str) -> None:
         if detail == "yes":

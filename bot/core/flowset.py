@@ -38,6 +38,9 @@ class FlowSet:
     warnings: list[Problem] = field(default_factory=list)
     triggers: dict[tuple[str, str], str] = field(default_factory=dict)
     any_language: dict[str, str] = field(default_factory=dict)
+    # The lines the urgent answer gives (`emergency`, `trafficking`, `crisis`: the number as
+    # dialled), read by the loader from data/contacts.yaml, where each has its source.
+    urgent_lines: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.triggers = {
