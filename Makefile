@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.micro
 	$(BIN)/python -m bench.matcher_eval
+	$(BIN)/python -m bench.urgent_eval
 
 LANGS := en
 

@@ -264,7 +264,9 @@ def test_a_person_request_pauses_the_bot_and_forwards_her_messages(flows: FlowSe
     chat.send("persona")
     assert [e.kind for e in chat.turn.effects] == ["handoff"]
     turn = chat.send("me corrieron ayer")
-    assert turn.replies == ()
+    # Never silence (N3): a short acknowledgement; no 911 line, as these flows carry no contacts.
+    assert [r.text for r in turn.replies] == [
+        "Le pasé tu mensaje a la persona del centro. Lo leerá en cuanto pueda."]
     assert [(e.kind, e.data["text"]) for e in turn.effects] == [("handoff_message", "me corrieron ayer")]
     assert chat.where == "form.name"  # her place in the flow is kept
 

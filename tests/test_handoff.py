@@ -111,7 +111,9 @@ def test_from_anywhere_persona_hands_her_over_and_her_messages_join_the_request(
     assert [e.kind for e in turn.effects] == ["handoff"]
     assert "te contestarán" in chat.said.lower()
     turn = chat.send("me despidieron ayer y no sé qué hacer")
-    assert turn.replies == () and [e.kind for e in turn.effects] == ["handoff_message"]
+    assert [e.kind for e in turn.effects] == ["handoff_message"]
+    assert [r.text for r in turn.replies] == [  # never silence (N3)
+        "Le pasé tu mensaje a la persona del centro. Lo leerá en cuanto pueda."]
 
 
 # -- labor-bot handoff list | release, on a real Redis ------------------------------------------------

@@ -214,8 +214,9 @@ def test_cli_json_is_one_object() -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.count("\n") == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"topic", "score", "alternatives"}
+    assert set(data) == {"topic", "score", "alternatives", "urgent"}
     assert data["topic"] == "dismissal.unjust"
+    assert data["urgent"] is False
     assert all(set(item) == {"topic", "score"} for item in data["alternatives"])
 
 

@@ -2,7 +2,9 @@
 
 Staff use it to test vocabulary and synonym edits (flows/topics/*.yaml `match:` blocks and
 flows/matching/synonyms.yaml). With `--json` it prints exactly one JSON object:
-`{"topic": id or null, "score": 0..1, "alternatives": [{"topic": id, "score": 0..1}, ...]}`.
+`{"topic": id or null, "score": 0..1, "alternatives": [{"topic": id, "score": 0..1}, ...],
+"urgent": true|false}`; `urgent` is what the engine's danger detector (bot/core/danger.py) reads:
+a message the bot answers first with 911 and the help lines.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import exit_on_flow_error
+from bot.core.danger import is_urgent
 from bot.rights.analyzer import normalize_words
 from bot.rights.matcher import Decision, MatchResult, TopicMatcher, load_matcher
 
@@ -46,7 +49,7 @@ def ask(
         matcher = load_matcher()
     result = matcher.match(text, lang.value)
     if as_json:
-        typer.echo(json.dumps(as_dict(result), ensure_ascii=False))
+        typer.echo(json.dumps({**as_dict(result), "urgent": is_urgent(text)}, ensure_ascii=False))
     elif not normalize_words(text):
         typer.echo(_EMPTY)
     else:
