@@ -311,7 +311,7 @@ EVENING = datetime(2026, 12, 2, 3, 25, tzinfo=UTC)  # 21:25 on 1 Dec 2026 in Mex
 def at_reading(flows: FlowSet, now: datetime = EVENING, lang_hint: str = "es") -> Chat:
     chat = Chat(flows, lang_hint=lang_hint)
     chat.now = now
-    chat.send("hola")
+    chat.send("hi" if lang_hint == "en" else "hola")  # her words decide the language, not the hint
     chat.send("si")
     chat.send("leer")
     assert chat.where == "reading.owed"
