@@ -12,7 +12,7 @@ from bot.core.events import MAX_TEXT, Event, EventKind
 from bot.core.flowset import FlowSet
 from bot.core.loading import load_flowset
 from bot.core.session import Session
-from bot.core.turn import Reply, Turn
+from bot.core.turn import Choice, Reply, Turn
 from bot.features import builtin_catalog
 
 FLOWS = Path(__file__).parent / "fixtures" / "flows_engine"
@@ -313,7 +313,7 @@ EVENING = datetime(2026, 12, 2, 3, 25, tzinfo=UTC)  # 21:25 on 1 Dec 2026 in Mex
 def at_reading(flows: FlowSet, now: datetime = EVENING, lang_hint: str = "es") -> Chat:
     chat = Chat(flows, lang_hint=lang_hint)
     chat.now = now
-    chat.send("hola")
+    chat.send("hi" if lang_hint == "en" else "hola")  # her words decide the language, not the hint
     chat.send("si")
     chat.send("leer")
     assert chat.where == "reading.owed"
@@ -411,3 +411,70 @@ def test_words_naming_two_options_ask_again_instead_of_searching(flows: FlowSet)
     assert "Responde con el número" in chat.said
     chat.send("no me despidieron")  # denies one and names nothing else: the search may help
     assert searched == ["no me despidieron"]
+
+
+# -- issue 14, part 3: intents anywhere, her first message, her place, her language -------------
+
+def _with_search(flows: FlowSet) -> FlowSet:
+    def fallback(text: str, lang: str, now: datetime) -> tuple[Reply, ...] | None:
+        if "corren" in text or "corrieron" in text:
+            return (Reply("Sobre despidos…", (Choice("Ver más", "go:main.bye"),)),)
+        return None
+    return FlowSet(flows=flows.flows, actions=flows.actions, fallback=fallback)
+
+
+def test_a_first_question_is_answered_after_the_welcome_and_a_greeting_is_not(flows: FlowSet) -> None:
+    chat = Chat(_with_search(flows))
+    chat.send("hola, me corrieron ayer q hago")
+    assert chat.where == "main.welcome" and chat.said == "Bienvenida"
+    chat.send("si")
+    assert chat.said == "Sobre lo que me escribiste al principio: / Sobre despidos…"
+    assert chat.where == "main.menu" and chat.session is not None and "_first" not in chat.session.vars
+    greeted = Chat(_with_search(flows))
+    greeted.send("hola buenas tardes")
+    greeted.send("si")
+    assert greeted.said == "Menú"
+
+
+def test_a_request_inside_a_sentence_leads_to_its_flow_but_not_while_she_writes_free_text(
+        flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("quiero leer")  # the name question takes free text: this is her answer
+    assert chat.where == "form.age"
+    chat.send("quiero leer por favor")
+    assert chat.where == "reading.owed"
+
+
+def test_asking_for_a_lawyer_in_a_sentence_hands_her_to_a_person(flows: FlowSet) -> None:
+    chat = Chat(flows)
+    chat.send("hola")
+    chat.send("si")
+    turn = chat.send("necesito un abogado ya")
+    assert [e.kind for e in turn.effects] == ["handoff"]
+    assert chat.session is not None and chat.session.paused_until is not None
+
+
+def test_a_question_mid_flow_is_answered_then_the_question_is_asked_again(flows: FlowSet) -> None:
+    chat = at_form(_with_search(flows))
+    chat.send("Ana")
+    turn = chat.send("y si me corren por faltar")
+    assert [r.text for r in turn.replies] == [
+        "Sobre despidos…", "Sigamos con lo que te estaba preguntando:",
+        "Hola Ana. ¿Cuántos años tienes?"]
+    assert all(not r.choices for r in turn.replies)  # the search's buttons would be a 2nd list
+    assert chat.session is not None and chat.session.offer == ()
+    chat.send("30")
+    assert chat.where == "form.salary"
+
+
+def test_her_words_decide_the_language_and_her_choice_sticks(flows: FlowSet) -> None:
+    chat = Chat(flows, lang_hint="en")
+    chat.send("hola")
+    assert chat.session is not None and chat.session.lang == "es"
+    assert {r.lang for r in chat.turn.replies} == {"es"}
+    chat.send("si")
+    chat.send("where do i go to complain about my boss")
+    assert chat.session is not None and chat.session.lang == "en"
+    chat.send("español")
+    chat.send("where do i go to complain about my boss")
+    assert chat.session is not None and chat.session.lang == "es"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from bot.cli import handoff as cli
 from bot.complaint.directory import Center, Directory
 from bot.complaint.directory_file import load_directory
-from bot.complaint.person import answer_time, handoff_center, request
+from bot.complaint.person import FREE_LINE, answer_time, handoff_center, request
 from bot.compose import build_service
 from bot.core.actions import ActionContext
 from bot.core.commands import RELEASED
@@ -93,7 +93,15 @@ def test_the_request_names_the_center_and_pauses_the_bot() -> None:
     assert result.pause and effect.kind == "handoff"
     assert effect.data["center"] == "ejemplo_guadalajara" and effect.data["flow"] == "complaint"
     assert result.say == ("Listo, anoté que quieres hablar con una persona de Centro de ejemplo "
-                          "Guadalajara. Te contestarán el lunes después de las 10:00.",)
+                          "Guadalajara. Te contestarán el lunes después de las 10:00.\n"
+                          + FREE_LINE,)  # closed until Monday: a line that answers now
+
+
+def test_an_open_center_answers_soon_and_no_other_line_is_needed() -> None:
+    ctx = ActionContext({"mx_state": "JAL"}, "es", datetime(2026, 3, 9, 17, 0, tzinfo=UTC),
+                        "whatsapp", shipped_data())  # Monday 11:00 in Guadalajara
+    (text,) = request(ctx).say
+    assert "en horario de atención" in text and "079" not in text
 
 
 def test_in_production_with_no_real_center_she_still_gets_an_answer() -> None:
@@ -102,6 +110,7 @@ def test_in_production_with_no_real_center_she_still_gets_an_answer() -> None:
     result = request(ctx)
     assert result.pause and result.effects[0].data["center"] is None
     assert "en cuanto puedan" in result.say[0]
+    assert "llama al 079" in result.say[0]  # nobody may read it: a real free line (N9)
 
 
 def test_from_anywhere_persona_hands_her_over_and_her_messages_join_the_request(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from bot.store.base import UserKey
 from tests.fakes import SERVER_FLOWS as FLOWS
 from tests.fakes import DownStore, asgi_client
 from webhooks.app import create_app
+from webhooks.webchat import STATIC
 
 USER = "anon-" + "a1b2c3d4e5"
 
@@ -112,3 +113,16 @@ async def test_store_unavailable_gets_503_with_a_message_to_show() -> None:
         response = await say(client, "hola")
     assert response.status_code == 503
     assert response.json()["message"].startswith("Estamos teniendo problemas")
+
+
+async def test_the_page_labels_follow_the_language_she_writes_in() -> None:
+    async with asgi_client(app()) as client:
+        spanish = (await say(client, "hola", lang="en")).json()  # an English browser
+        english = (await say(client, "english", lang="en")).json()
+    assert spanish["lang"] == "es" and spanish["replies"][0]["text"].startswith("¡Hola!")
+    assert english["lang"] == "en"
+
+
+def test_the_page_swaps_its_labels_when_the_answer_names_a_language() -> None:
+    script = (STATIC / "chat.js").read_text(encoding="utf-8")
+    assert "data.lang !== lang" in script and "translatePage();" in script

@@ -72,7 +72,8 @@ async def static(name: str) -> Response:
 
 @router.post("/webchat/messages")
 async def webchat_message(request: Request) -> JSONResponse:
-    """One message from the page; answers `{"replies": [{"text", "choices": [{label, value}]}]}`."""
+    """One message from the page; answers `{"replies": [{"text", "choices": [{label, value}]}],
+    "lang"}`: `lang` is the conversation's language, which the page's own labels follow."""
     runtime: Runtime = request.app.state.runtime
     try:
         message = WebchatMessage.model_validate(json.loads(await request.body()))
@@ -86,7 +87,11 @@ async def webchat_message(request: Request) -> JSONResponse:
     except (StoreUnavailable, StoreConflict):
         return JSONResponse({"error": "unavailable", "message": trouble(message.lang)}, status_code=503)
     runtime.metrics.messages_out.labels(CHANNEL).inc(len(replies))
-    return JSONResponse({"replies": [
+    body: dict[str, Any] = {"replies": [
         {"text": r.text, "choices": [{"label": c.label, "value": c.value} for c in r.choices]}
         for r in replies
-    ]})
+    ]}
+    lang = next((r.lang for r in reversed(replies) if r.lang), None)
+    if lang:
+        body["lang"] = lang
+    return JSONResponse(body)

@@ -17,6 +17,15 @@ from bot.core.turn import Effect
 from bot.i18n import BABEL_LOCALES, N_
 
 ACTIONS = ActionCatalog()
+# A line that answers when no center does (legal_facts.md, "free legal help": PROFEDET's
+# December 2025 notices give 079, the Government of Mexico's line, labor services). Only the
+# line: PROFEDET's building closed in January 2026. PROFEDET is for federal matters, so the
+# state's own procuraduría is named too.
+FREE_LINE = N_(
+    "Si necesitas hablar con alguien antes, la asesoría es gratis: llama al 079 (línea del "
+    "Gobierno de México) y pide servicios laborales de la PROFEDET, o busca la Procuraduría de "
+    "la Defensa del Trabajo de tu estado."
+)
 
 
 def handoff_center(directory: Directory, vars: Mapping[str, Any]) -> Center | None:
@@ -29,6 +38,12 @@ def handoff_center(directory: Directory, vars: Mapping[str, Any]) -> Center | No
     if in_state:
         return in_state[0]
     return directory.get(directory.default_center)
+
+
+def is_open(center: Center, now: datetime) -> bool:
+    """Whether the center is in its opening hours right now."""
+    opening = next_opening(center.hours, center.timezone, now)
+    return opening is not None and opening[0] == "open"
 
 
 def answer_time(center: Center, now: datetime, lang: str) -> str:
@@ -54,7 +69,8 @@ def answer_time(center: Center, now: datetime, lang: str) -> str:
 @ACTIONS.action("person.request")
 def request(ctx: ActionContext[Assets]) -> ActionResult:
     """Send her request for a person to the relevant center, say when to expect an answer, and
-    keep the bot quiet while a person answers (what she writes meanwhile joins the request)."""
+    keep the bot quiet while a person answers (what she writes meanwhile joins the request).
+    When no center is open now (or none was found), a free line that answers is named too."""
     center = handoff_center(ctx.assets.directory, ctx.vars)
     record = Effect("handoff", {
         "at": ctx.now.isoformat(), "flow": ctx.vars.get("_from_flow"),
@@ -67,4 +83,6 @@ def request(ctx: ActionContext[Assets]) -> ActionResult:
     else:
         text = say(ctx.lang, N_("Listo, anoté que quieres hablar con una persona de {center}."),
                    center=center.name) + " " + answer_time(center, ctx.now, ctx.lang)
+    if center is None or not is_open(center, ctx.now):
+        text += "\n" + say(ctx.lang, FREE_LINE)
     return ActionResult(effects=(record,), say=(text,), pause=True)

@@ -1,7 +1,8 @@
 """Global commands a worker can say in any state and in either language, and what the bot answers.
 
 A command is recognised when the whole message is one of its words (accents, case and
-punctuation ignored), or when a button carries the value `cmd:<name>`.
+punctuation ignored), or when a button carries the value `cmd:<name>`. Asking for a person
+inside a sentence ("necesito un abogado ya") is found by `bot.core.intents`.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ WORDS: dict[Command, tuple[str, ...]] = {
                    "main menu", "home", "start", "/start", "/menu"),
     Command.HELP: ("ayuda", "ayudame", "help", "/help", "?"),
     Command.PERSON: ("persona", "hablar con una persona", "quiero hablar con una persona", "asesor",
-                     "asesora", "humano", "agente", "person", "human", "agent", "talk to a person",
-                     "/persona"),
+                     "asesora", "humano", "agente", "abogado", "abogada", "un abogado",
+                     "hablar con alguien", "quiero hablar con alguien", "person", "human", "agent",
+                     "lawyer", "talk to a person", "talk to someone", "/persona"),
     Command.LANGUAGE: ("idioma", "cambiar idioma", "language", "change language", "/idioma",
                        "/language"),
     Command.STOP: ("stop", "baja", "alto", "parar", "no me escribas", "unsubscribe", "/stop"),
@@ -100,6 +102,8 @@ REASK = {
     "location": N_("Comparte tu ubicación con el clip 📎 y luego «Ubicación»."),
     "phone": N_("Escribe un teléfono de 10 dígitos, por ejemplo: 55 1234 5678"),
 }
+BACK_TO_QUESTION = N_("Sigamos con lo que te estaba preguntando:")
+FIRST_ANSWERED = N_("Sobre lo que me escribiste al principio:")
 YES_LABEL = N_("Sí")
 NO_LABEL = N_("No")
 # The urgent answer (bot/core/danger.py found danger): brief, discreet, one message. Each line is

@@ -9,8 +9,16 @@ Order of a step: unsupported messages are answered and change nothing; a session
 vanished (a staff edit) restarts its flow; while a person handles her, her words go to them
 (with an acknowledgement, and the urgent answer when she writes of danger); danger and
 coercion are answered at once and she is returned to her question; the last system menu is
-answered; global commands; the idle check (offer to resume); flow triggers; finally the current
-state's answer.
+answered; global commands; the idle check (offer to resume); flow triggers (a whole message);
+finally the current state's answer. When the message does not answer the state (and the state
+does not take free text), a trigger or "a person" asked for inside a sentence
+(`bot.core.intents`) leads there; otherwise the rights search may answer it, and mid-flow the
+pending question is asked again.
+
+Language: a first message's words decide it (`language_in`), the phone's hint only when they
+do not; later, a message clearly in the other language switches it, unless she chose one.
+A first message that is a question, not a greeting, is answered once the welcome and the
+privacy question are done (`FIRST`), as if she had just sent it.
 
 A state with `await:` asks the outside world (a workshop seat): its turn carries a `request`
 effect (`pending_request`); whoever holds the world (the service, the script runner) answers it
@@ -33,12 +41,27 @@ from bot.core.events import Event, EventKind
 from bot.core.flowfile import InputType, State, When
 from bot.core.flowset import MAIN_FLOW, FlowSet
 from bot.core.inputs import EXTRAS, Note, read_answer, read_yes_no
+from bot.core.intents import PERSON
 from bot.core.session import Position, Session
+from bot.core.textnorm import normalize
 from bot.core.turn import FORGET, Choice, Effect, Reply, Turn
-from bot.i18n import fill, language_from_hint, translate
+from bot.i18n import fill, language_from_hint, language_in, translate
 
 MAX_MISSES = 3
 THEN = "_then"  # variable: the flow a first message asked for, entered once the welcome is done
+FIRST = "_first"  # variable: a first message to answer once the welcome is done (until then only)
+FIRST_KEPT = 500  # characters of it kept: enough for the search, small enough for the session
+LANG_CHOSEN = "_lang_chosen"  # variable: she chose the language herself; it no longer follows her
+# A first message made only of these is a greeting: nothing to answer after the welcome.
+GREETING_WORDS = frozenset([
+    "hola", "ola", "holi", "holis", "buenas", "buenos", "buen", "dia", "dias", "tardes", "noches",
+    "que", "tal", "saludos", "hi", "hello", "hey", "good", "morning", "afternoon", "evening",
+    "there", "senorita", "senor", "joven", "oiga", "oye", "gracias", "thanks", "ok"])
+# Typed answers a question can detour from: a question written there (four words or more, no
+# figure) may be one for the rights search rather than a bad date or amount.
+DETOUR_KINDS = (InputType.CHOICE, InputType.YES_NO, InputType.NUMBER, InputType.MONEY,
+                InputType.DATE, InputType.PHONE)
+NO_REASK_FLOWS = ("rights",)  # browsing topics: the search's answer replaces the topic list
 REQUEST = "request"  # effect kind: a question for the service, answered by a RESULT event
 HANDOFF_PAUSE = timedelta(hours=24)  # the bot stays quiet this long unless staff release her
 PERSON_STATE = Position(flow=MAIN_FLOW, state="person")  # where "persona" leads, if it exists
@@ -76,19 +99,39 @@ def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -
     """Apply one incoming message to a session (None for a worker never seen before)."""
     if event.kind is EventKind.UNSUPPORTED:
         lang = session.lang if session else language_from_hint(event.lang_hint)
-        return Turn(session, (Reply(translate(lang, msg.UNSUPPORTED)),))
+        return Turn(session, (Reply(translate(lang, msg.UNSUPPORTED), lang=lang),))
     if session is None:
         start = flows.start_of(MAIN_FLOW)
-        session = Session(flow=start.flow, state=start.state, lang=language_from_hint(
-            event.lang_hint), started_at=now, updated_at=now)
+        session = Session(flow=start.flow, state=start.state, lang=_first_language(event),
+                          started_at=now, updated_at=now)
         run = _Run(flows, session, event, now)
         run.answer_urgent()  # a first message that tells of danger is answered before the welcome
-        wanted = flows.trigger_for(event.text, session.lang) if event.kind is EventKind.TEXT else None
-        if wanted and wanted != MAIN_FLOW:
-            run.vars[THEN] = wanted  # "taller" as a first message: go there after the welcome
+        if event.kind is EventKind.TEXT:
+            run.keep_first_message()
         run.enter(start)
         return run.turn()
-    return _Run(flows, session, event, now).answer()
+    return _Run(flows, _language_followed(session, event), event, now).answer()
+
+
+def _first_language(event: Event) -> str:
+    """What she writes decides ("hola" is Spanish on an English phone); the hint when it cannot."""
+    if event.kind is EventKind.TEXT:
+        chosen = msg.command_in(event.text) or ""
+        if chosen.startswith("cmd:lang:"):
+            return chosen.removeprefix("cmd:lang:")
+        found = language_in(event.text)
+        if found:
+            return found
+    return language_from_hint(event.lang_hint)
+
+
+def _language_followed(session: Session, event: Event) -> Session:
+    """A message clearly in the other language switches the conversation to it, unless she chose
+    the language with *english*/*español* (then only those words change it)."""
+    if event.kind is not EventKind.TEXT or session.vars.get(LANG_CHOSEN):
+        return session
+    found = language_in(event.text, strict=True)
+    return session.model_copy(update={"lang": found}) if found and found != session.lang else session
 
 
 @dataclass
@@ -130,13 +173,28 @@ class _Run:
         return self.turn()
 
     def turn(self) -> Turn:
+        replies = tuple(r if r.lang else replace(r, lang=self.s.lang) for r in self.replies)
         if self.forget:
-            return Turn(None, tuple(self.replies), (*self.effects, Effect(FORGET)))
-        offer = next((tuple((c.label, c.value) for c in r.choices) for r in reversed(
-            self.replies) if r.choices and any(":" in c.value for c in r.choices)), ())
+            return Turn(None, replies, (*self.effects, Effect(FORGET)))
+        # Her next number answers the last menu she was shown, and only that one.
+        last = next((r for r in reversed(self.replies) if r.choices), None)
+        offer = tuple((c.label, c.value) for c in last.choices) \
+            if last and any(":" in c.value for c in last.choices) else ()
         session = self.s.model_copy(update={"vars": self.vars, "updated_at": self.now,
                                             "offer": offer})
-        return Turn(session, tuple(self.replies), tuple(self.effects))
+        return Turn(session, replies, tuple(self.effects))
+
+    def keep_first_message(self) -> None:
+        """Remember what a first message asks, to do it once the welcome is done: a flow or a
+        person it names (`THEN`), else the message itself when it is more than a greeting."""
+        text = self.event.text
+        command = msg.command_in(text)
+        wanted = command if command == PERSON else (
+            self.flows.trigger_for(text, self.s.lang) or self.flows.intent_in(text))
+        if wanted and wanted != MAIN_FLOW:
+            self.vars[THEN] = wanted  # "taller" as a first message: go there after the welcome
+        elif wanted is None and command is None and not _only_greeting(text):
+            self.vars[FIRST] = text[:FIRST_KEPT]
 
     # -- helpers for saying things ------------------------------------------------------
     def t(self, message: str, **values: Any) -> str:
@@ -203,6 +261,7 @@ class _Run:
             self.menu(msg.LANGUAGE_ASK, [("Español", "cmd:lang:es"), ("English", "cmd:lang:en")])
         elif name == "lang" and detail in ("es", "en"):
             self.s = self.s.model_copy(update={"lang": detail})
+            self.vars[LANG_CHOSEN] = True
             self.tell(msg.LANGUAGE_SET)
             self._prompt_again()
         elif name == "stop":
@@ -326,17 +385,21 @@ class _Run:
             return
         kind = state.input_type
         if kind is None:  # an end state: the conversation is over, start afresh
-            if not self._fallback():
+            if not self._intent() and not self._fallback():
                 self.enter(self.flows.home)
             return
         options = self._options(state)
         value, extra = self._read(state, kind, options)
         if value is None:
+            if kind is not InputType.TEXT and self._intent():
+                return
             # Words that name some of the options (two kinds of dismissal) answer this question:
             # ask it again rather than search the rights topics.
             named = kind is InputType.CHOICE and self.event.kind is EventKind.TEXT \
                 and bool(named_options(self.event.text, [(o.label, o.button) for o in options]))
-            if kind in (InputType.CHOICE, InputType.YES_NO) and not named and self._fallback():
+            before = len(self.replies)
+            if self._may_detour(kind) and not named and self._fallback():
+                self._back_to_question(state, before)
                 return
             self._miss(state, kind, options)
             return
@@ -416,14 +479,58 @@ class _Run:
         self.tell(state.help or reask, self._buttons(state, options),
                   max=state.input.max_length if state.input else 500)
 
-    def _fallback(self) -> bool:
+    def _fallback(self, text: str | None = None) -> bool:
         """Free text that is not an answer: ask the pluggable fallback (the rights search)."""
-        if self.flows.fallback is None or self.event.kind is not EventKind.TEXT:
+        if self.flows.fallback is None or (text is None and self.event.kind is not EventKind.TEXT):
             return False
-        found = self.flows.fallback(self.event.text, self.s.lang, self.now)
+        found = self.flows.fallback(self.event.text if text is None else text, self.s.lang, self.now)
         if not found:
             return False
         self.replies.extend(found)
+        return True
+
+    def _intent(self) -> bool:
+        """A flow or a person she asks for inside a sentence ("necesito un abogado ya")."""
+        target = self.flows.intent_in(self.event.text) if self.event.kind is EventKind.TEXT \
+            else None
+        if target is None:
+            return False
+        if target == PERSON:
+            self._person()
+        else:
+            self.enter(self.flows.start_of(target))
+        return True
+
+    def _may_detour(self, kind: InputType) -> bool:
+        """Whether a message that does not answer this question may be a question of hers."""
+        if kind in (InputType.CHOICE, InputType.YES_NO):
+            return True
+        words = normalize(self.event.text).split()
+        return kind in DETOUR_KINDS and len(words) >= 4 and not any(c.isdigit() for c in
+                                                                    self.event.text)
+
+    def _back_to_question(self, state: State, first: int) -> None:
+        """After answering a detour mid-flow, ask the pending question again, visibly, so her
+        next answer is read against the question she sees: the detour answer's own buttons are
+        dropped (a second numbered list whose numbers would mean something else)."""
+        if self.s.position == self.flows.home or self.s.flow in NO_REASK_FLOWS:
+            return
+        self.replies[first:] = [replace(r, choices=()) for r in self.replies[first:]]
+        self.tell(msg.BACK_TO_QUESTION)
+        before = len(self.replies)
+        self._say(state)
+        if len(self.replies) == before and state.input_type is not None:
+            self.tell(state.help or _reask_message(state, state.input_type),
+                      max=state.input.max_length if state.input else 500)
+
+    def _answer_kept(self, text: str) -> bool:
+        """Her first message, answered once the welcome is done, as if she had just sent it."""
+        before = len(self.replies)
+        if not self._fallback(text):
+            return False
+        home = self.flows.home
+        self.s = self.s.model_copy(update={"flow": home.flow, "state": home.state})
+        self.replies.insert(before, Reply(self.t(msg.FIRST_ANSWERED)))
         return True
 
     # -- entering states ------------------------------------------------------------------
@@ -431,7 +538,14 @@ class _Run:
         """Walk from `position` through states that do not wait, until one waits or ends."""
         for _ in range(MAX_HOPS):
             if position == self.flows.home and THEN in self.vars:
-                position = self.flows.start_of(str(self.vars.pop(THEN)))
+                then = str(self.vars.pop(THEN))
+                if then == PERSON:
+                    self._person()
+                    return
+                position = self.flows.start_of(then)
+            elif position == self.flows.home and FIRST in self.vars \
+                    and self._answer_kept(str(self.vars.pop(FIRST))):
+                return
             state = self.flows.state(position)
             if state is None:
                 position = self.flows.home
@@ -497,6 +611,11 @@ class _Run:
         if state.input_type is InputType.YES_NO:
             return [Choice(self.t(msg.YES_LABEL), "1"), Choice(self.t(msg.NO_LABEL), "2")]
         return [Choice(o.label, o.button) for o in options]
+
+
+def _only_greeting(text: str) -> bool:
+    """"hola", "buenas tardes", "hi there": nothing to answer but the welcome itself."""
+    return all(word in GREETING_WORDS for word in normalize(text).split())
 
 
 def _reask_message(state: State, kind: InputType) -> str:

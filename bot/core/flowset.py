@@ -13,12 +13,17 @@ from datetime import datetime
 
 from bot.core.actions import ActionCatalog
 from bot.core.flowfile import Flow, State
+from bot.core.intents import Intents
 from bot.core.session import Position
 from bot.core.textnorm import normalize
 from bot.core.turn import Reply
 from bot.problems import Problem
 
 MAIN_FLOW = "main"
+# Flows whose triggers count only as a whole message: a greeting opens many a question ("hola,
+# me corrieron…"), and a sentence about rights ("necesito saber mis derechos de vacaciones") is
+# better answered by the rights search than by the list of topics.
+WHOLE_MESSAGE_ONLY = frozenset([MAIN_FLOW, "rights"])
 MENU_STATE = "menu"
 DEFAULT_TIMEOUT_MINUTES = 120
 
@@ -41,6 +46,7 @@ class FlowSet:
     # The lines the urgent answer gives (`emergency`, `trafficking`, `crisis`: the number as
     # dialled), read by the loader from data/contacts.yaml, where each has its source.
     urgent_lines: dict[str, str] = field(default_factory=dict)
+    intents: Intents = field(default_factory=lambda: Intents(()))
 
     def __post_init__(self) -> None:
         self.triggers = {
@@ -51,6 +57,9 @@ class FlowSet:
         }
         # A Spanish speaker may type an English trigger, and the other way round.
         self.any_language = {word: flow for (_, word), flow in self.triggers.items()}
+        self.intents = Intents.build({
+            flow.flow: [word for words in flow.triggers.values() for word in words]
+            for flow in self.flows.values() if flow.flow not in WHOLE_MESSAGE_ONLY})
 
     def state(self, position: Position) -> State | None:
         flow = self.flows.get(position.flow)
@@ -84,6 +93,10 @@ class FlowSet:
     def trigger_for(self, text: str, lang: str) -> str | None:
         key = normalize(text)
         return self.triggers.get((lang, key)) or self.any_language.get(key)
+
+    def intent_in(self, text: str) -> str | None:
+        """A flow (or `intents.PERSON`) she asks for inside a sentence (rule in `bot.core.intents`)."""
+        return self.intents.find(text)
 
     def timeout_minutes(self, flow: str) -> int:
         found = self.flows.get(flow)

@@ -24,21 +24,28 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to the worker, already translated; `choices` make it a menu."""
+    """One message to the worker, already translated; `choices` make it a menu.
+
+    `lang` is the conversation's language when it was said (the web chat page follows it); it
+    is not part of what the message is, so two replies with the same words are equal.
+    """
 
     text: str
     choices: tuple[Choice, ...] = ()
+    lang: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, JSON]:
         data: dict[str, JSON] = {"t": self.text}
         if self.choices:
             data["c"] = [[c.label, c.value] for c in self.choices]
+        if self.lang:
+            data["l"] = self.lang
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> Reply:
         choices = tuple(Choice(str(label), str(value)) for label, value in data.get("c", ()))
-        return cls(str(data["t"]), choices)
+        return cls(str(data["t"]), choices, str(data.get("l", "")))
 
 
 def replies_to_json(replies: Sequence[Reply]) -> list[dict[str, JSON]]:

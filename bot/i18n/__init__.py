@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -38,6 +39,47 @@ def language_from_hint(hint: str | None) -> str:
     """A channel's language hint ("en-US", "es") as one of our languages; Spanish otherwise."""
     code = (hint or "").split("-")[0].split("_")[0].lower()
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+# Short, frequent words of each language (accents removed). Words both languages write ("a",
+# "no", "me", "mi", "ok", "menu") are in neither list, so they decide nothing.
+_SPANISH = """
+de la que el en y los se del las un por con una su para es al lo como mas pero sus le ya o
+si porque esta estoy estan tengo tiene tienen hay hola buenas buenos buen dias tardes noches
+gracias quiero necesito trabajo patron patrona jefe pagan pago pagaron donde cuando cuanto
+cuantos q pq xq ayuda hago nos te yo tu ella el ellos nada ni sin sobre puedo pueden debo
+hacer soy fue era ayer hoy dia semana mes ano horas corrieron despidieron renuncie dieron
+salario sueldo mucho tambien aqui alla tal oye oiga senorita
+"""
+_ENGLISH = """
+the to of and in is it you that for on with my i do does did have has had they them what how
+where can could pay paid work job boss hi hello hey thanks thank please am are was were be not
+yes extra overtime fired want need get help this from at an will would should if there their
+about your our we he she his her just know much many hours week day today yesterday quit got
+"""
+_SPANISH_WORDS = frozenset(_SPANISH.split())
+_ENGLISH_WORDS = frozenset(_ENGLISH.split())
+
+
+def language_in(text: str, *, strict: bool = False) -> str | None:
+    """The language a message is written in, when its short common words say so clearly.
+
+    Counts each language's frequent words (`hola` is Spanish, `hi` English). A first message
+    needs only more of one than of the other (`strict=False`); to switch a conversation already
+    going (`strict=True`) a message needs at least three and three times as many as the other.
+    """
+    words = [w for w in re.split(r"[^\w]+", _plain(text)) if w]
+    spanish = sum(w in _SPANISH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    high, low, lang = max((spanish, english, "es"), (english, spanish, "en"))
+    if strict:
+        return lang if high >= 3 and high >= 3 * low else None
+    return lang if high > low else None
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class _PoTranslations(gettext.NullTranslations):

@@ -1,5 +1,6 @@
 // The web chat: sends what the worker types (or the button she presses) to POST webchat/messages
-// and shows the bot's replies. Spanish by default; English when the browser prefers English.
+// and shows the bot's replies. Its own labels start in the browser's language and then follow
+// the conversation's ("lang" in each answer: what she writes decides it, not the browser).
 // The anonymous id lives in this browser only (localStorage); no cookies, nothing external.
 "use strict";
 
@@ -163,6 +164,11 @@
       });
     }).then(function (data) {
       setBusy(false);
+      if (data.lang && TEXTS[data.lang] && data.lang !== lang) {
+        lang = data.lang;
+        t = TEXTS[lang];
+        translatePage();
+      }
       (data.replies || []).forEach(function (reply) { addMessage("bot", reply.text, reply.choices); });
       input.focus();
     }).catch(function (error) {
