@@ -121,7 +121,8 @@ def test_actions_lists_descriptions_outcomes_and_variables() -> None:
     outcomes = builtin_catalog().actions["complaint.route"].outcomes
     assert lines[at + 2] == f"    resultados: {', '.join(sorted(outcomes))}"
     at = lines.index("await: seat")
-    assert lines[at + 2:at + 4] == ["    resultados: already, confirmed, waitlisted", "    llena: code, place"]
+    assert lines[at + 2:at + 4] == ["    resultados: already, confirmed, waitlisted",
+                                    "    llena: code, place"]
     every = set(builtin_catalog().actions) | {f"await: {n}" for n in builtin_catalog().requests}
     assert every <= set(lines)
 
