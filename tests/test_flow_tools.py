@@ -6,6 +6,7 @@ import inspect
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli.flows import DIAGRAMS_DIR, app, diagram_pages, first_line, schema_text
@@ -153,3 +154,22 @@ def test_schema_hovers_explain_the_keys_in_spanish() -> None:
     assert "espera" in state["await"]["description"].lower()
     assert "comillas" in schema["$defs"]["Option"]["properties"]["label"]["description"]
     assert schema["$defs"]["State"]["description"].startswith("Un paso de la conversación")
+
+
+def test_ask_speaks_the_staff_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import app as whole
+
+    monkeypatch.setenv("LANG", "es_MX.UTF-8")
+    spanish = runner.invoke(whole, ["ask", "me corrieron ayer sin razon"])
+    assert spanish.exit_code == 0, spanish.output
+    assert spanish.stdout.startswith("tema: ") and "puntaje" in spanish.stdout
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    english = runner.invoke(whole, ["ask", "me corrieron ayer sin razon"])
+    assert english.stdout.startswith("topic: ") and "score" in english.stdout
+    assert "confident: the bot answers this topic" in english.stdout
+
+
+def test_flows_test_reports_in_the_staff_language() -> None:
+    result = runner.invoke(app, ["test", "--lang", "en", "tests/flows/answers_read_en.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("1 passed, 0 failed")

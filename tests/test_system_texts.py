@@ -104,7 +104,7 @@ def test_a_lost_placeholder_is_an_error_in_the_staff_language(flows_copy: Path) 
     shown = f"{flows_copy / SYSTEM_TEXTS_FILE}:{line}: «reask_text» debe llevar {{max}}; lleva {{maximo}}"
     assert shown in result.output, result.output
     english = system_text_problems(flows_copy / SYSTEM_TEXTS_FILE, "en")
-    assert [p.message for p in english] == ["«reask_text» must contain {max}; it contains {maximo}"]
+    assert [p.message for p in english] == ["“reask_text” must contain {max}; it contains {maximo}"]
 
 
 def test_an_empty_text_is_an_error(flows_copy: Path) -> None:
@@ -124,6 +124,6 @@ def test_system_texts_with_the_same_words_stay_apart(flows_copy: Path) -> None:
 
 
 def test_extraction_reads_a_texts_file_from_bytes() -> None:
-    data = io.BytesIO("texts:\n  help: Escribe *menu*.\n".encode())
+    data = io.BytesIO(b"texts:\n  help: Escribe *menu*.\n")
     assert [(line, text) for line, _, text, _ in extract_flows(data, {}, (), {})] == [
         (2, "Escribe *menu*.")]

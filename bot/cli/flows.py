@@ -49,6 +49,7 @@ def check(
 def test_scripts(
     scripts: list[Path] = typer.Argument(None, help="Script files (default: every tests/flows/*.yaml)."),
     flows_dir: Path = typer.Option(FLOWS_DIR, "--flows", help="The flows folder."),
+    lang: str = typer.Option("", help="Language of the messages: es or en (default: from LANG)."),
 ) -> None:
     """Run the conversation scripts against the flows; exit 1 if any fails.
 
@@ -56,15 +57,17 @@ def test_scripts(
     """
     with exit_on_flow_error():
         flows = load_assets(flows_dir, pinned_data=SCRIPTS_DIR / "data")
+    _ = translator(lang or cli_language())
     paths = scripts or sorted(SCRIPTS_DIR.glob("*.yaml"))
     failed = 0
     for path in paths:
         result = run_script(path, flows)
-        typer.echo(f"{'ok  ' if result.passed else 'FALLA'} {path}: {result.name}")
+        mark = "ok   " if result.passed else _("FALLA")
+        typer.echo(f"{mark} {path}: {result.name}")
         for failure in result.failures:
             typer.echo(f"    {failure}")
         failed += not result.passed
-    typer.echo(f"{len(paths) - failed} passed, {failed} failed")
+    typer.echo(_("{passed} bien, {failed} con fallas").format(passed=len(paths) - failed, failed=failed))
     if failed or not paths:
         raise typer.Exit(1)
 
