@@ -13,6 +13,7 @@ from bot.rights.figures import dated_figure_problems, figure_names
 from bot.rights.synonyms import synonym_problems
 from bot.rights.topics import check_topics
 from bot.severance.minimum_wage import minimum_wage_problems
+from bot.systemtexts import SYSTEM_TEXTS_FILE, system_text_problems
 from bot.workshops.table import workshop_problems
 
 
@@ -33,6 +34,7 @@ def check_all(directory: Path, lang: str = "es", today: date | None = None) -> l
     if (directory / "topics").is_dir():
         problems += check_topics(directory / "topics", today=today,
                                  figures=figure_names(data / "dated_figures.yaml"))
+    problems += system_text_problems(directory / SYSTEM_TEXTS_FILE, lang)
     if (directory / "matching").is_dir():
         problems += synonym_problems(directory / "matching" / "synonyms.yaml")
     return sorted(problems, key=lambda p: (str(p.path), p.line))

@@ -2,7 +2,8 @@
 
 This is where the disk is read, once at start and on every reload: flow files through the
 checker, then `data/` (states, centers, public systems, contacts, workshops, minimum wages,
-dated figures), `topics/` and `matching/`. A folder without some of them gets empty data for those parts.
+dated figures), `texts/`, `topics/` and `matching/`. A folder without some of them gets empty
+data for those parts (and the built-in system texts).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.rights.search import RightsSearch
 from bot.rights.synonyms import synonym_problems
 from bot.rights.topics import TopicCatalog, load_topics
 from bot.severance.minimum_wage import MinimumWageTable, load_minimum_wages
+from bot.systemtexts import SYSTEM_TEXTS_FILE, load_system_texts
 from bot.workshops.table import load_workshops
 
 T = TypeVar("T")
@@ -52,6 +54,7 @@ def load_assets(directory: Path = FLOWS_DIR, production: bool = False,
               if (directory / "topics").is_dir() else None)
     contacts = _if_there(data / "contacts.yaml", load_contacts, Listing(()))
     flows.urgent_lines = urgent_lines(contacts)
+    flows.texts = load_system_texts(directory / SYSTEM_TEXTS_FILE)
     flows.assets = Assets(
         flow_names=names,
         states=states,

@@ -11,12 +11,16 @@ ACTIONS = ActionCatalog()
 
 @ACTIONS.action("privacy.accept")
 def accept(ctx: ActionContext[Assets]) -> ActionResult:
-    """She agreed that the bot keeps the answers she gives; the consent is recorded with its time."""
+    """Anota que ella aceptó que el bot guarde sus respuestas, con la hora.
+
+    She agreed that the bot keeps the answers she gives; the consent is recorded with its time."""
     record = Effect("consent", {"given": True, "at": ctx.now.isoformat(), "channel": ctx.channel})
     return ActionResult(consent=True, effects=(record,))
 
 
 @ACTIONS.action("privacy.decline")
 def decline(ctx: ActionContext[Assets]) -> ActionResult:
-    """She said no: the bot still answers questions but keeps no personal answer."""
+    """Anota que ella no aceptó: el bot contesta pero no guarda nada personal.
+
+    She said no: the bot still answers questions but keeps no personal answer."""
     return ActionResult(consent=False)

@@ -58,7 +58,7 @@ def test_flows_test_runs_the_scripts() -> None:
     result = runner.invoke(app, ["test"])
     assert result.exit_code == 0, result.output
     scripts = len(list(Path("tests/flows").glob("*.yaml")))
-    assert f"{scripts} passed, 0 failed" in result.output
+    assert f"{scripts} bien, 0 con fallas" in result.output
 
 
 def test_flows_test_refuses_broken_flows() -> None:

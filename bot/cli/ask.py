@@ -15,8 +15,9 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import exit_on_flow_error
+from bot.cli.common import cli_language, exit_on_flow_error
 from bot.core.danger import is_urgent
+from bot.i18n import N_, translator
 from bot.rights.analyzer import normalize_words
 from bot.rights.matcher import Decision, MatchResult, TopicMatcher, load_matcher
 
@@ -26,14 +27,13 @@ class Language(StrEnum):
     EN = "en"
 
 
-_EMPTY = (
-    "No hay pregunta que buscar: escribe lo que pasa, por ejemplo "
-    '`labor-bot ask "me corrieron sin razon"`.'
-)
+# Printed in the staff member's language (LANG=en_US.UTF-8 gives English), like `flows check`.
+_EMPTY = N_("No hay pregunta que buscar: escribe lo que pasa, por ejemplo "
+            "`labor-bot ask \"me corrieron sin razon\"`.")
 _DECISIONS = {
-    Decision.CONFIDENT: "confident: the bot answers this topic",
-    Decision.CLOSE_CALL: "close call: the bot offers the top three",
-    Decision.NONE: "none: the bot offers the menu",
+    Decision.CONFIDENT: N_("seguro: el bot contesta este tema"),
+    Decision.CLOSE_CALL: N_("dudoso: el bot ofrece los tres mejores"),
+    Decision.NONE: N_("ninguno: el bot ofrece el menú"),
 }
 
 
@@ -44,16 +44,16 @@ def ask(
     ] = Language.ES,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Find the rights topic a question is about."""
+    """Find the rights topic a question is about (the answer in Spanish; LANG=en_US for English)."""
     with exit_on_flow_error():
         matcher = load_matcher()
     result = matcher.match(text, lang.value)
     if as_json:
         typer.echo(json.dumps({**as_dict(result), "urgent": is_urgent(text)}, ensure_ascii=False))
     elif not normalize_words(text):
-        typer.echo(_EMPTY)
+        typer.echo(translator(cli_language())(_EMPTY))
     else:
-        typer.echo(describe(result, matcher, lang.value))
+        typer.echo(describe(result, matcher, lang.value, cli_language()))
 
 
 def as_dict(result: MatchResult) -> dict[str, object]:
@@ -65,15 +65,17 @@ def as_dict(result: MatchResult) -> dict[str, object]:
     }
 
 
-def describe(result: MatchResult, matcher: TopicMatcher, lang: str) -> str:
-    """A match as two short lines for people."""
+def describe(result: MatchResult, matcher: TopicMatcher, lang: str, staff_lang: str = "es") -> str:
+    """A match as two short lines for people, in the staff member's language."""
+    _ = translator(staff_lang)
     if result.topic is None:
-        head = f"topic: none (best score {result.score:.2f})"
+        head = _("tema: ninguno (mejor puntaje {score})").format(score=f"{result.score:.2f}")
     else:
         title = matcher.title(result.topic, lang)
-        head = f"topic: {result.topic} «{title}», score {result.score:.2f}"
-    lines = [head, f"  {_DECISIONS[result.decision]}"]
+        head = _("tema: {topic} «{title}», puntaje {score}").format(
+            topic=result.topic, title=title, score=f"{result.score:.2f}")
+    lines = [head, f"  {_(_DECISIONS[result.decision])}"]
     if result.alternatives:
         others = ", ".join(f"{t} {s:.2f}" for t, s in result.alternatives)
-        lines.append(f"  also: {others}")
+        lines.append("  " + _("también: {others}").format(others=others))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import typer
 
 from bot.errors import FlowError, InputError
+from bot.i18n import N_, translate
 from bot.problems import Problem
 from bot.settings import Settings
 
@@ -34,5 +35,6 @@ def exit_on_flow_error() -> Iterator[None]:
     except FlowError as error:
         for problem in error.problems:
             typer.echo(problem.render() if isinstance(problem, Problem) else str(problem), err=True)
-        typer.echo("Los flujos tienen errores: corrige y corre `labor-bot flows check`.", err=True)
+        typer.echo(translate(cli_language(), N_(
+            "Los flujos tienen errores: corrige y corre `labor-bot flows check`.")), err=True)
         raise typer.Exit(1) from None

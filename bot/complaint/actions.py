@@ -85,19 +85,25 @@ ANSWERS = ("kind", "situation", "understood", "event_date", "industry", "mx_stat
 
 @ACTIONS.action("complaint.start")
 def start(ctx: ActionContext[Assets]) -> ActionResult:
-    """A new complaint forgets the answers of an earlier one (a center chosen before is kept)."""
+    """Empieza una queja nueva: borra las respuestas de una anterior.
+
+    A new complaint forgets the answers of an earlier one (a center chosen before is kept)."""
     return ActionResult(vars=dict.fromkeys((n for n in ANSWERS if n in ctx.vars), None))
 
 
 @ACTIONS.action("complaint.route", outcomes=tuple(k.value for k in Kind))
 def route(ctx: ActionContext[Assets]) -> ActionResult:
-    """Go on by kind of problem (the flow's `on:` maps each kind to its next state)."""
+    """Sigue según el tipo de problema (cada tipo es un resultado de «on:»).
+
+    Go on by kind of problem (the flow's `on:` maps each kind to its next state)."""
     return ActionResult(outcome=kind_of(ctx.vars.get("kind")).value)
 
 
 @ACTIONS.action("complaint.danger")
 def danger(ctx: ActionContext[Assets]) -> ActionResult:
-    """What to do in danger right now, with the emergency lines staff keep in contacts.yaml."""
+    """Qué hacer si hay peligro ahora, con los teléfonos de emergencia.
+
+    What to do in danger right now, with the emergency lines staff keep in contacts.yaml."""
     kind = kind_of(ctx.vars.get("kind"))
     opening = N_("Si una niña, un niño o un adolescente está en peligro ahora, pide ayuda:") \
         if kind is Kind.CHILD_LABOR else N_("Si estás en peligro ahora, pide ayuda:")
@@ -124,7 +130,9 @@ def _contact_line(contact: Contact, lang: str) -> str:
 
 @ACTIONS.action("complaint.general_info")
 def general_info(ctx: ActionContext[Assets]) -> ActionResult:
-    """Where to go, without storing or asking anything personal (she said no to storing)."""
+    """Dice a dónde ir sin guardar ni preguntar nada personal.
+
+    Where to go, without storing or asking anything personal (she said no to storing)."""
     return ActionResult(say=(_where_to_go(ctx, kind_of(ctx.vars.get("kind"))),))
 
 
@@ -132,7 +140,9 @@ def general_info(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("complaint.dismissed", provides=("situation",))
 def dismissed(ctx: ActionContext[Assets]) -> ActionResult:
-    """She chose "Me despidieron": her situation is known; the echo-back lets her change it."""
+    """Anota que la despidieron (eligió «Me despidieron»).
+
+    She chose "Me despidieron": her situation is known; the echo-back lets her change it."""
     return ActionResult(vars={"situation": Situation.DISMISSED.value})
 
 
@@ -144,7 +154,9 @@ DATE_QUESTIONS = ("dismissed", "left", "work_accident", "wages", "harassment", "
 
 @ACTIONS.action("complaint.date_route", outcomes=DATE_QUESTIONS)
 def date_route(ctx: ActionContext[Assets]) -> ActionResult:
-    """Go to the date question that fits her situation: the dismissal, the day she learned of the
+    """Lleva a la pregunta de fecha que corresponde a lo que le pasó.
+
+    Go to the date question that fits her situation: the dismissal, the day she learned of the
     employer's fault (not her last day), the accident, or the first payment or event."""
     kind, situation = kind_of(ctx.vars.get("kind")), situation_of(ctx.vars.get("situation"))
     if kind in (Kind.UNION, Kind.CHILD_LABOR, Kind.FORCED_LABOR):
@@ -170,7 +182,9 @@ UNDERSTOOD_WAGES = N_("Entendí: sigues trabajando ahí, y el primer pago que no
 
 @ACTIONS.action("complaint.understood", provides=("understood",), outcomes=("ask", "none"))
 def understood(ctx: ActionContext[Assets]) -> ActionResult:
-    """One line saying back what she told us, for her to confirm before any deadline is given."""
+    """Repite en una línea lo que entendió, antes de dar una fecha límite.
+
+    One line saying back what she told us, for her to confirm before any deadline is given."""
     situation, day = situation_of(ctx.vars.get("situation")), _event_day(ctx.vars)
     if situation is None or situation is Situation.UNION or day is None:
         return ActionResult(vars={"understood": None}, outcome="none")
@@ -184,7 +198,9 @@ def understood(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("complaint.summary", provides=("case_ready",))
 def summary(ctx: ActionContext[Assets]) -> ActionResult:
-    """Deadlines, where to go, what to gather, and the summary card; drops skipped answers."""
+    """Da la fecha límite, a dónde ir, qué juntar y el resumen de su caso.
+
+    Deadlines, where to go, what to gather, and the summary card; drops skipped answers."""
     kind = kind_of(ctx.vars.get("kind"))
     cleaned = {name: given(ctx.vars, name) for name in ("employer", "name", "story")}
     answers = {**ctx.vars, **cleaned}
@@ -411,13 +427,17 @@ def _options(ctx: ActionContext[Assets]) -> list[dict[str, str]]:
 
 @ACTIONS.action("complaint.find_centers", outcomes=("found", "none"))
 def find_centers(ctx: ActionContext[Assets]) -> ActionResult:
-    """Whether there is any worker center to send her summary to."""
+    """Dice si hay algún centro de trabajadores al que mandar su resumen.
+
+    Whether there is any worker center to send her summary to."""
     return ActionResult(outcome="found" if len(_options(ctx)) > 1 else "none")
 
 
 @ACTIONS.action("complaint.centers", provides=("centers",))
 def centers(ctx: ActionContext[Assets]) -> ActionResult:
-    """The worker centers she can send her summary to, as options, each described."""
+    """Arma las opciones con los centros a los que puede mandar su resumen.
+
+    The worker centers she can send her summary to, as options, each described."""
     directory = ctx.assets.directory
     options = _options(ctx)
     texts = [describe(c, ctx.lang, i + 1) for i, o in enumerate(options)
@@ -427,7 +447,9 @@ def centers(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("complaint.check_center", provides=("center_name",), outcomes=("ok", "gone"))
 def check_center(ctx: ActionContext[Assets]) -> ActionResult:
-    """The chosen center is still in the directory (staff may have removed it meanwhile)."""
+    """Revisa que el centro elegido siga en el directorio.
+
+    The chosen center is still in the directory (staff may have removed it meanwhile)."""
     center = ctx.assets.directory.get(ctx.vars.get("center"))
     if center is None or not center.takes_referrals:
         return ActionResult(vars={"center": None}, outcome="gone")
@@ -436,7 +458,9 @@ def check_center(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("complaint.refer", provides=("ref_code", "center_name"), outcomes=("sent", "gone"))
 def refer(ctx: ActionContext[Assets]) -> ActionResult:
-    """Write the referral to the center's queue, with a reference code she keeps."""
+    """Manda su resumen al centro elegido y le da un código.
+
+    Write the referral to the center's queue, with a reference code she keeps."""
     center = ctx.assets.directory.get(ctx.vars.get("center"))
     if center is None or not center.takes_referrals:
         return ActionResult(vars={"center": None}, outcome="gone")

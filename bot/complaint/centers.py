@@ -115,7 +115,9 @@ def _languages(center: Center, lang: str) -> str:
 
 @ACTIONS.action("centers.resolve_state", provides=("mx_state", "mx_state_name"), outcomes=("ok", "unknown"))
 def resolve_state(ctx: ActionContext[Assets]) -> ActionResult:
-    """Read the state she typed (saved in `state_text`); the raw text is not kept."""
+    """Reconoce el estado que escribió (no guarda lo que escribió).
+
+    Read the state she typed (saved in `state_text`); the raw text is not kept."""
     found = ctx.assets.states.find(str(ctx.vars.get("state_text") or ""))
     if found is None:
         return ActionResult(vars={"state_text": None}, outcome="unknown")
@@ -125,7 +127,9 @@ def resolve_state(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("centers.in_state", provides=("found",))
 def in_state(ctx: ActionContext[Assets]) -> ActionResult:
-    """The places serving her state (for the service she chose, when she searched by service)."""
+    """Busca los lugares que atienden su estado (y el servicio que eligió).
+
+    The places serving her state (for the service she chose, when she searched by service)."""
     service = ctx.vars.get("service") if ctx.vars.get("search_by") == "service" else None
     directory, state = ctx.assets.directory, ctx.vars.get("mx_state_name", "")
     places = directory.in_state(ctx.vars.get("mx_state"), service)
@@ -144,7 +148,9 @@ def in_state(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("centers.nearest", provides=("found",))
 def nearest(ctx: ActionContext[Assets]) -> ActionResult:
-    """The three places nearest to the location she shared, with distances; the location is dropped."""
+    """Busca los tres lugares más cercanos a la ubicación que compartió.
+
+    The three places nearest to the location she shared, with distances; the location is dropped."""
     where = ctx.vars.get("where") or {}
     found = ctx.assets.directory.nearest(float(where.get("lat", 0)), float(where.get("lon", 0))) \
         if where else []

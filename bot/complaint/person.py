@@ -68,7 +68,9 @@ def answer_time(center: Center, now: datetime, lang: str) -> str:
 
 @ACTIONS.action("person.request")
 def request(ctx: ActionContext[Assets]) -> ActionResult:
-    """Send her request for a person to the relevant center, say when to expect an answer, and
+    """Pasa su pedido de hablar con una persona al centro y deja al bot callado.
+
+    Send her request for a person to the relevant center, say when to expect an answer, and
     keep the bot quiet while a person answers (what she writes meanwhile joins the request).
     When no center is open now (or none was found), a free line that answers is named too."""
     center = handoff_center(ctx.assets.directory, ctx.vars)

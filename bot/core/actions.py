@@ -75,6 +75,7 @@ class RequestSpec:
     name: str
     outcomes: frozenset[str]
     provides: frozenset[str] = frozenset()
+    description: str = ""  # one Spanish line for staff (`labor-bot flows actions`), then English
 
 
 @dataclass(slots=True)
@@ -105,9 +106,14 @@ class ActionCatalog:
 
         return register
 
-    def request(self, name: str, outcomes: tuple[str, ...], provides: tuple[str, ...] = ()) -> None:
-        """Declare what `await: name` asks: the service must have a resolver of that name."""
-        self._add(self.requests, name, RequestSpec(name, frozenset(outcomes), frozenset(provides)))
+    def request(self, name: str, outcomes: tuple[str, ...], provides: tuple[str, ...] = (),
+                description: str = "") -> None:
+        """Declare what `await: name` asks: the service must have a resolver of that name.
+
+        `description` is what `labor-bot flows actions` shows: a Spanish line, then, after a
+        blank line, the same in English (the way action docstrings are written)."""
+        self._add(self.requests, name, RequestSpec(name, frozenset(outcomes), frozenset(provides),
+                                                   description))
 
     @classmethod
     def merged(cls, catalogs: Iterable[ActionCatalog]) -> ActionCatalog:

@@ -52,60 +52,98 @@ def command_in(text: str) -> str | None:
 
 
 # What the bot says for system situations. Spanish is the source; English is in locales/en.
-UNSUPPORTED = N_("Solo puedo leer mensajes de texto. Escribe tu pregunta con palabras, por favor.")
-HELP = N_(
+# Staff can change each text marked `_system(key, …)` in flows/texts/system.yaml under its key
+# (`FlowSet.text` picks the edited one); the urgent lines below stay here, reviewed with their numbers.
+
+
+class SystemText(str):
+    """A system text the staff may replace in flows/texts/system.yaml: the built-in Spanish text,
+    with the `key` it has there."""
+
+    key: str
+
+    def __new__(cls, key: str, text: str) -> SystemText:
+        made = super().__new__(cls, text)
+        made.key = key
+        return made
+
+
+SYSTEM_TEXTS: dict[str, SystemText] = {}
+
+
+def _system(key: str, text: str) -> SystemText:
+    SYSTEM_TEXTS[key] = SystemText(key, text)
+    return SYSTEM_TEXTS[key]
+
+
+UNSUPPORTED = _system("unsupported", N_(
+    "Solo puedo leer mensajes de texto. Escribe tu pregunta con palabras, por favor."
+))
+HELP = _system("help", N_(
     "Puedes escribir en cualquier momento:\n"
     "• *menu* para volver al inicio\n"
     "• *persona* para hablar con alguien del centro\n"
     "• *idioma* para cambiar a inglés\n"
     "• *baja* para que no te mande mensajes\n"
     "• *borrar mis datos* para borrar lo que guardé de ti"
-)
-PERSON = N_(
+))
+PERSON = _system("person", N_(
     "Anoté que quieres hablar con una persona. El equipo del centro de trabajadores revisa "
     "estas solicitudes en horario de oficina y te escribirá por aquí. Lo que escribas ahora se "
     "lo paso a esa persona. Para volver al bot, escribe *menu*."
-)
-LANGUAGE_ASK = N_("¿En qué idioma quieres que te escriba?")
-LANGUAGE_SET = N_("Listo, te escribiré en español.")
-STOP = N_(
+))
+LANGUAGE_ASK = _system("language_ask", N_("¿En qué idioma quieres que te escriba?"))
+LANGUAGE_SET = _system("language_set", N_("Listo, te escribiré en español."))
+STOP = _system("stop", N_(
     "Listo. No te mandaré mensajes ni recordatorios. Si vuelves a escribir, te contesto con gusto."
-)
-FORGET_ASK = N_("¿Seguro que quieres borrar todo lo que guardé de ti? No se puede deshacer.")
-FORGET_YES = N_("Sí, borrar todo")
-FORGET_NO = N_("No")
-FORGET_DONE = N_("Listo. Borré tu conversación y tus datos personales.")
-FORGET_KEPT = N_("Está bien, no borré nada.")
-RELEASED = N_("La persona del centro terminó de atenderte. Escribe *menu* para seguir con el bot.")
-RESUME_ASK = N_("Hola de nuevo. La última vez no terminamos. ¿Quieres seguir donde te quedaste?")
-RESUME_YES = N_("Seguir")
-RESUME_NO = N_("Ir al menú")
-FLOW_CHANGED = N_(
+))
+FORGET_ASK = _system("forget_ask", N_(
+    "¿Seguro que quieres borrar todo lo que guardé de ti? No se puede deshacer."
+))
+FORGET_YES = _system("forget_yes", N_("Sí, borrar todo"))
+FORGET_NO = _system("forget_no", N_("No"))
+FORGET_DONE = _system("forget_done", N_("Listo. Borré tu conversación y tus datos personales."))
+FORGET_KEPT = _system("forget_kept", N_("Está bien, no borré nada."))
+RELEASED = _system("released", N_(
+    "La persona del centro terminó de atenderte. Escribe *menu* para seguir con el bot."
+))
+RESUME_ASK = _system("resume_ask", N_(
+    "Hola de nuevo. La última vez no terminamos. ¿Quieres seguir donde te quedaste?"
+))
+RESUME_YES = _system("resume_yes", N_("Seguir"))
+RESUME_NO = _system("resume_no", N_("Ir al menú"))
+FLOW_CHANGED = _system("flow_changed", N_(
     "Perdón, actualizamos esta parte de la conversación mientras platicábamos. Empecemos de nuevo."
-)
-LOST = N_("Parece que no nos estamos entendiendo. ¿Qué prefieres?")
-TO_MENU = N_("Menú principal")
-TO_PERSON = N_("Hablar con una persona")
+))
+LOST = _system("lost", N_("Parece que no nos estamos entendiendo. ¿Qué prefieres?"))
+TO_MENU = _system("to_menu", N_("Menú principal"))
+TO_PERSON = _system("to_person", N_("Hablar con una persona"))
 REASK = {
-    "choice": N_("Responde con el número de una opción, por favor."),
-    "text": N_("Escribe tu respuesta en un solo mensaje, por favor (máximo {max} letras)."),
-    "number": N_("Escribe solo un número, por ejemplo: 3"),
-    "money": N_("Escribe la cantidad en pesos, por ejemplo: 8500 al mes o 300 diarios"),
-    "date": N_("Escribe la fecha así: 15/03/2024 o 15 de marzo de 2024"),
-    "date_past": N_("Escribe una fecha que ya pasó, así: 15/03/2024 o 15 de marzo de 2024"),
-    "date_future": N_("Escribe una fecha que aún no llega, así: 15/03/2027"),
-    "yes_no": N_("Responde sí o no, por favor."),
-    "yes_no_unsure": N_(
+    "choice": _system("reask_choice", N_("Responde con el número de una opción, por favor.")),
+    "text": _system("reask_text", N_(
+        "Escribe tu respuesta en un solo mensaje, por favor (máximo {max} letras)."
+    )),
+    "number": _system("reask_number", N_("Escribe solo un número, por ejemplo: 3")),
+    "money": _system("reask_money", N_(
+        "Escribe la cantidad en pesos, por ejemplo: 8500 al mes o 300 diarios"
+    )),
+    "date": _system("reask_date", N_("Escribe la fecha así: 15/03/2024 o 15 de marzo de 2024")),
+    "date_past": _system("reask_date_past", N_(
+        "Escribe una fecha que ya pasó, así: 15/03/2024 o 15 de marzo de 2024"
+    )),
+    "date_future": _system("reask_date_future", N_("Escribe una fecha que aún no llega, así: 15/03/2027")),
+    "yes_no": _system("reask_yes_no", N_("Responde sí o no, por favor.")),
+    "yes_no_unsure": _system("reask_yes_no_unsure", N_(
         "Está bien si no lo sabes. Si puedes, responde sí o no; si no, escribe *persona* para "
         "que alguien del centro te ayude, o *menu* para volver al inicio."
-    ),
-    "location": N_("Comparte tu ubicación con el clip 📎 y luego «Ubicación»."),
-    "phone": N_("Escribe un teléfono de 10 dígitos, por ejemplo: 55 1234 5678"),
+    )),
+    "location": _system("reask_location", N_("Comparte tu ubicación con el clip 📎 y luego «Ubicación».")),
+    "phone": _system("reask_phone", N_("Escribe un teléfono de 10 dígitos, por ejemplo: 55 1234 5678")),
 }
-BACK_TO_QUESTION = N_("Sigamos con lo que te estaba preguntando:")
-FIRST_ANSWERED = N_("Sobre lo que me escribiste al principio:")
-YES_LABEL = N_("Sí")
-NO_LABEL = N_("No")
+BACK_TO_QUESTION = _system("back_to_question", N_("Sigamos con lo que te estaba preguntando:"))
+FIRST_ANSWERED = _system("first_answered", N_("Sobre lo que me escribiste al principio:"))
+YES_LABEL = _system("yes_label", N_("Sí"))
+NO_LABEL = _system("no_label", N_("No"))
 # The urgent answer (bot/core/danger.py found danger): brief, discreet, one message. Each line is
 # given only when its number is in data/contacts.yaml (with its source).
 URGENT_EMERGENCY = N_("Si estás en peligro ahora, llama al *{phone}*.")
@@ -114,5 +152,7 @@ URGENT_CRISIS = N_("Línea de la Vida (gratis, 24 horas): *{phone}*.")
 URGENT_SHARED_PHONE = N_("Si alguien más revisa tu teléfono, borra este chat al terminar.")
 URGENT_PERSON = N_("Escribe *persona* para hablar con alguien del centro.")
 # While a handoff waits: never silence.
-WAITING_FORWARDED = N_("Le pasé tu mensaje a la persona del centro. Lo leerá en cuanto pueda.")
+WAITING_FORWARDED = _system("waiting_forwarded", N_(
+    "Le pasé tu mensaje a la persona del centro. Lo leerá en cuanto pueda."
+))
 WAITING_EMERGENCY = N_("Si estás en peligro, llama al *{phone}*.")

@@ -45,7 +45,7 @@ from bot.core.intents import PERSON
 from bot.core.session import Position, Session
 from bot.core.textnorm import normalize
 from bot.core.turn import FORGET, Choice, Effect, Reply, Turn
-from bot.i18n import fill, language_from_hint, language_in, translate
+from bot.i18n import fill, language_from_hint, language_in
 
 MAX_MISSES = 3
 THEN = "_then"  # variable: the flow a first message asked for, entered once the welcome is done
@@ -99,7 +99,7 @@ def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -
     """Apply one incoming message to a session (None for a worker never seen before)."""
     if event.kind is EventKind.UNSUPPORTED:
         lang = session.lang if session else language_from_hint(event.lang_hint)
-        return Turn(session, (Reply(translate(lang, msg.UNSUPPORTED), lang=lang),))
+        return Turn(session, (Reply(flows.text(msg.UNSUPPORTED, lang), lang=lang),))
     if session is None:
         start = flows.start_of(MAIN_FLOW)
         session = Session(flow=start.flow, state=start.state, lang=_first_language(event),
@@ -198,7 +198,7 @@ class _Run:
 
     # -- helpers for saying things ------------------------------------------------------
     def t(self, message: str, **values: Any) -> str:
-        return fill(translate(self.s.lang, message), {**self.vars, **values})
+        return fill(self.flows.text(message, self.s.lang), {**self.vars, **values})
 
     def tell(self, message: str, choices: Sequence[Choice] = (), **values: Any) -> None:
         self.replies.append(Reply(self.t(message, **values), tuple(choices)))

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.actions import ActionCatalog
+from bot.core.commands import SystemText
 from bot.core.flowfile import Flow, State
 from bot.core.intents import Intents
 from bot.core.session import Position
 from bot.core.textnorm import normalize
 from bot.core.turn import Reply
+from bot.i18n import DEFAULT_LANGUAGE, translate
 from bot.problems import Problem
 
 MAIN_FLOW = "main"
@@ -47,6 +49,8 @@ class FlowSet:
     # dialled), read by the loader from data/contacts.yaml, where each has its source.
     urgent_lines: dict[str, str] = field(default_factory=dict)
     intents: Intents = field(default_factory=lambda: Intents(()))
+    # The system texts staff changed in flows/texts/system.yaml (key -> Spanish), read by the loader.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.triggers = {
@@ -97,6 +101,19 @@ class FlowSet:
     def intent_in(self, text: str) -> str | None:
         """A flow (or `intents.PERSON`) she asks for inside a sentence (rule in `bot.core.intents`)."""
         return self.intents.find(text)
+
+    def text(self, message: str, lang: str) -> str:
+        """A text in `lang`: a system text as the staff wrote it in flows/texts/system.yaml.
+
+        An edited text with no translation yet is said in English with the built-in one's
+        translation (close in meaning, and better than Spanish to someone who asked for English)."""
+        edited = self.texts.get(message.key) if isinstance(message, SystemText) else None
+        if edited is None or edited == message:
+            return translate(lang, message)
+        if lang == DEFAULT_LANGUAGE:
+            return edited
+        translated = translate(lang, edited)
+        return translated if translated != edited else translate(lang, message)
 
     def timeout_minutes(self, flow: str) -> int:
         found = self.flows.get(flow)

@@ -40,6 +40,8 @@ def translatable_texts(data: Any) -> Iterator[tuple[int, str]]:
     if isinstance(data.get("workshops"), list):  # flows/data/workshops.yaml
         for workshop in data["workshops"]:
             yield from _texts_of(workshop, ("title", "description"))
+    if isinstance(data.get("texts"), dict):  # flows/texts/system.yaml: the system texts
+        yield from _texts_of(data["texts"], tuple(str(key) for key in data["texts"]))
     if "topics" in data and isinstance(data["topics"], list):
         yield from _texts_of(data, ("title",))
         for topic in data["topics"]:

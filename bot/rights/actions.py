@@ -19,12 +19,18 @@ def _catalog(ctx: ActionContext[Assets]) -> TopicCatalog:
 
 @ACTIONS.action("rights.categories", provides=("categories",), goes_to=("main.menu",))
 def categories(ctx: ActionContext[Assets]) -> ActionResult:
+    """Arma las opciones con los temas de derechos.
+
+    The rights categories, as options."""
     options = category_options(_catalog(ctx), ctx.lang)
     return ActionResult(vars={"categories": [o.as_choice_item() for o in options]})
 
 
 @ACTIONS.action("rights.topics", provides=("topics",), goes_to=("rights.categories", "main.menu"))
 def topics(ctx: ActionContext[Assets]) -> ActionResult:
+    """Arma las opciones con las preguntas del tema que eligió.
+
+    The questions of the chosen category, as options."""
     options = topic_options(_catalog(ctx), str(ctx.vars.get("category", "")), ctx.lang)
     return ActionResult(vars={"topics": [o.as_choice_item() for o in options]})
 
@@ -47,11 +53,15 @@ AFTER_ANSWER = ("rights.more", "rights.categories", "main.menu", "main.person")
 
 @ACTIONS.action("rights.answer", provides=("after_answer",), goes_to=AFTER_ANSWER)
 def answer(ctx: ActionContext[Assets]) -> ActionResult:
-    """Say the topic's short answer and offer what comes next."""
+    """Da la respuesta corta del tema y ofrece qué hacer después.
+
+    Say the topic's short answer and offer what comes next."""
     return _answer(ctx, more=False)
 
 
 @ACTIONS.action("rights.more", provides=("after_answer",), goes_to=AFTER_ANSWER)
 def more(ctx: ActionContext[Assets]) -> ActionResult:
-    """Say the topic's longer part."""
+    """Da la parte larga de la respuesta del tema.
+
+    Say the topic's longer part."""
     return _answer(ctx, more=True)

@@ -59,26 +59,34 @@ PERIODS = {
 
 @ACTIONS.action("severance.reset")
 def reset(ctx: ActionContext[Assets]) -> ActionResult:
-    """Forget every answer of an earlier calculation: nothing from the last run is reused."""
+    """Borra las respuestas de un cálculo anterior.
+
+    Forget every answer of an earlier calculation: nothing from the last run is reused."""
     return ActionResult(vars=dict.fromkeys(ANSWERS))
 
 
 @ACTIONS.action("severance.forget_salary")
 def forget_salary(ctx: ActionContext[Assets]) -> ActionResult:
-    """Before she writes her salary again, forget its period too, or "9000" could be read per day."""
+    """Borra el salario y su periodo antes de volver a preguntarlo.
+
+    Before she writes her salary again, forget its period too, or "9000" could be read per day."""
     return ActionResult(vars={"salary": None, "salary_per": None})
 
 
 @ACTIONS.action("severance.period", outcomes=("known", "ask"))
 def period(ctx: ActionContext[Assets]) -> ActionResult:
-    """Ask whether the amount is per day, week, fortnight or month only if she did not say."""
+    """Pregunta si el salario es por día, semana, quincena o mes, solo si no lo dijo.
+
+    Ask whether the amount is per day, week, fortnight or month only if she did not say."""
     return ActionResult(outcome="known" if ctx.vars.get("salary_per") in DAYS_IN else "ask")
 
 
 @ACTIONS.action("severance.last_year", provides=("last_year_days", "last_year_from", "last_year_to"),
                 outcomes=("ask", "skip"))
 def last_year(ctx: ActionContext[Assets]) -> ActionResult:
-    """With a whole service year behind her, name that year and its vacation days, to ask what is left."""
+    """Si ya cumplió un año, dice qué año y cuántos días de vacaciones le tocaban.
+
+    With a whole service year behind her, name that year and its vacation days, to ask what is left."""
     started, ended = _day(ctx, "started"), _day(ctx, "ended")
     if started is None or ended is None or ended < started or completed_years(started, ended) < 1:
         return ActionResult(vars={"last_year_vacation": None, "pending_vacation_days": None},
@@ -94,7 +102,9 @@ def last_year(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("severance.understood", provides=("understood",))
 def understood(ctx: ActionContext[Assets]) -> ActionResult:
-    """What was understood, in one line, for her to confirm or fix before anything is computed."""
+    """Repite en una línea lo que entendió, para que ella lo confirme o corrija.
+
+    What was understood, in one line, for her to confirm or fix before anything is computed."""
     _ = translator(ctx.lang)
     started, ended = _day(ctx, "started"), _day(ctx, "ended")
     amount = format_money(Decimal(str(ctx.vars.get("salary") or 0)), ctx.lang)
@@ -110,6 +120,9 @@ def understood(ctx: ActionContext[Assets]) -> ActionResult:
 @ACTIONS.action("severance.compute",
                 outcomes=("ok", "bad_dates", "bad_salary", "bad_vacation", "bad_unpaid", "unavailable"))
 def compute(ctx: ActionContext[Assets]) -> ActionResult:
+    """Calcula el finiquito y la liquidación, o dice qué dato no cuadra.
+
+    Compute final pay and severance, or say which answer does not fit."""
     _ = translator(ctx.lang)
     reason, employer_fault = REASONS.get(str(ctx.vars.get("reason")), (Reason.RESIGNATION, False))
     try:

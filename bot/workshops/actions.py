@@ -22,10 +22,18 @@ from bot.workshops.table import Workshop, WorkshopTable, short_day, when_text
 ACTIONS = ActionCatalog()
 # What the seat keeper answers (`bot.workshops.resolvers`), for `await:` states.
 ACTIONS.request("availability", outcomes=("open", "full", "already", "already_waiting"),
-                provides=("seats_left", "waiting", "code", "place"))
-ACTIONS.request("seat", outcomes=("confirmed", "waitlisted", "already"), provides=("code", "place"))
-ACTIONS.request("cancel", outcomes=("cancelled", "none"))
-ACTIONS.request("my_signups", outcomes=("some", "none"), provides=("my_signups",))
+                provides=("seats_left", "waiting", "code", "place"),
+                description="Cuántos lugares quedan y si ella ya tiene lugar o está en espera.\n\n"
+                "How many seats are left, and whether she already holds a place or waits.")
+ACTIONS.request("seat", outcomes=("confirmed", "waitlisted", "already"), provides=("code", "place"),
+                description="Le aparta un lugar, o uno en la lista de espera si está lleno.\n\n"
+                "Takes a seat for her, or a waitlist place when it is full.")
+ACTIONS.request("cancel", outcomes=("cancelled", "none"),
+                description="Devuelve su lugar; lo toma la primera de la lista de espera.\n\n"
+                "Gives her place back; the first on the waitlist gets it.")
+ACTIONS.request("my_signups", outcomes=("some", "none"), provides=("my_signups",),
+                description="Sus lugares en los talleres que no han pasado.\n\n"
+                "Her places in the workshops that are not over.")
 
 PERSONAL = ("ws_name", "ws_workplace", "ws_industry", "ws_childcare_needed", "ws_access")
 DESCRIBED = ("ws_title", "ws_description", "ws_when", "ws_place", "ws_place_full", "ws_childcare")
@@ -74,13 +82,17 @@ def _terms(ws: Workshop | None, ctx: ActionContext[Assets]) -> dict[str, Any]:
 
 @ACTIONS.action("workshops.any_upcoming", outcomes=("some", "none"))
 def any_upcoming(ctx: ActionContext[Assets]) -> ActionResult:
-    """Whether any workshop still takes sign-ups."""
+    """Dice si hay algún taller con inscripciones abiertas.
+
+    Whether any workshop still takes sign-ups."""
     return ActionResult(outcome="some" if _table(ctx).upcoming(ctx.now) else "none")
 
 
 @ACTIONS.action("workshops.upcoming", provides=("workshop_options",), goes_to=("workshops.mine", "main.menu"))
 def upcoming(ctx: ActionContext[Assets]) -> ActionResult:
-    """The workshops still taking sign-ups as options, then "my sign-ups" and the menu."""
+    """Arma las opciones con los talleres abiertos.
+
+    The workshops still taking sign-ups as options, then "my sign-ups" and the menu."""
     options: list[dict[str, Any]] = [{"label": _label(w, ctx.lang), "value": w.id}
                                       for w in _table(ctx).upcoming(ctx.now)]
     options += [{"label": translate(ctx.lang, MY_WORKSHOPS), "value": "mine", "go": "mine"},
@@ -90,7 +102,9 @@ def upcoming(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("workshops.check", provides=DESCRIBED, outcomes=("open", "closed", "past", "removed"))
 def check(ctx: ActionContext[Assets]) -> ActionResult:
-    """Describe the chosen workshop, and say whether she can still sign up."""
+    """Describe el taller elegido y dice si todavía se puede inscribir.
+
+    Describe the chosen workshop, and say whether she can still sign up."""
     ws = _picked(ctx)
     if ws is None:
         return ActionResult(outcome="removed")
@@ -100,32 +114,43 @@ def check(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("workshops.availability")
 def availability(ctx: ActionContext[Assets]) -> ActionResult:
-    """Ask how many seats are left, and whether she already holds a place."""
+    """Pregunta cuántos lugares quedan y si ella ya tiene lugar.
+
+    Ask how many seats are left, and whether she already holds a place."""
     return ActionResult(request=_terms(_picked(ctx), ctx))
 
 
 @ACTIONS.action("workshops.new_attempt", provides=("ws_nonce", *PERSONAL))
 def new_attempt(ctx: ActionContext[Assets]) -> ActionResult:
-    """Start a sign-up or a cancellation: a fresh id for it, and no answers left from before."""
+    """Empieza una inscripción o cancelación nueva, sin respuestas de antes.
+
+    Start a sign-up or a cancellation: a fresh id for it, and no answers left from before."""
     return ActionResult(vars={"ws_nonce": ctx.now.isoformat(), **dict.fromkeys(PERSONAL, "")})
 
 
 @ACTIONS.action("workshops.childcare_offered", outcomes=("offered", "not_offered"))
 def childcare_offered(ctx: ActionContext[Assets]) -> ActionResult:
+    """Dice si el taller ofrece cuidado de niñas y niños.
+
+    Whether the chosen workshop offers childcare."""
     ws = _picked(ctx)
     return ActionResult(outcome="offered" if ws and ws.childcare else "not_offered")
 
 
 @ACTIONS.action("workshops.take_seat")
 def take_seat(ctx: ActionContext[Assets]) -> ActionResult:
-    """Ask for a seat, or a waitlist place when it is full."""
+    """Pide un lugar, o uno en la lista de espera si está lleno.
+
+    Ask for a seat, or a waitlist place when it is full."""
     return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", "")),
                                  "lang": ctx.lang, "discreet": ctx.vars.get("ws_discreet") == "yes"})
 
 
 @ACTIONS.action("workshops.record")
 def record(ctx: ActionContext[Assets]) -> ActionResult:
-    """The sign-up record staff export: her answers only if she consented (else none were kept)."""
+    """Guarda la inscripción que el equipo exporta (sus datos solo si aceptó).
+
+    The sign-up record staff export: her answers only if she consented (else none were kept)."""
     answers = {name[3:]: value for name in PERSONAL
                if (value := _kept(ctx.vars.get(name))) is not None}
     data = {"workshop": str(ctx.vars.get("workshop_id")), "code": ctx.vars.get("code"),
@@ -145,12 +170,17 @@ def _kept(value: Any) -> Any:
 
 @ACTIONS.action("workshops.request_mine")
 def request_mine(ctx: ActionContext[Assets]) -> ActionResult:
-    """Ask for her places in the workshops that are not over."""
+    """Pide sus lugares en los talleres que no han pasado.
+
+    Ask for her places in the workshops that are not over."""
     return ActionResult(request={"workshops": [w.id for w in _table(ctx).current(ctx.now)]})
 
 
 @ACTIONS.action("workshops.signup_options", provides=("signup_options",), goes_to=("main.menu",))
 def signup_options(ctx: ActionContext[Assets]) -> ActionResult:
+    """Arma las opciones con sus inscripciones.
+
+    Her sign-ups, as options, and the menu."""
     table = _table(ctx)
     options: list[dict[str, Any]] = [
         {"label": _label(ws, ctx.lang), "value": ws.id}
@@ -162,6 +192,9 @@ def signup_options(ctx: ActionContext[Assets]) -> ActionResult:
 @ACTIONS.action("workshops.signup_detail", provides=(*DESCRIBED, "code", "place"),
         outcomes=("confirmed", "waiting", "removed"))
 def signup_detail(ctx: ActionContext[Assets]) -> ActionResult:
+    """Describe una de sus inscripciones: confirmada o en espera.
+
+    Describe one of her sign-ups: confirmed or waiting."""
     ws = _picked(ctx)
     held = next((p for p in ctx.vars.get("my_signups") or () if ws and p["workshop"] == ws.id), None)
     if ws is None or held is None:
@@ -172,5 +205,7 @@ def signup_detail(ctx: ActionContext[Assets]) -> ActionResult:
 
 @ACTIONS.action("workshops.cancel_seat")
 def cancel_seat(ctx: ActionContext[Assets]) -> ActionResult:
-    """Ask to give her place back; the first on the waitlist gets it."""
+    """Pide devolver su lugar; lo toma la primera de la lista de espera.
+
+    Ask to give her place back; the first on the waitlist gets it."""
     return ActionResult(request={**_terms(_picked(ctx), ctx), "nonce": str(ctx.vars.get("ws_nonce", ""))})
