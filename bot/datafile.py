@@ -29,7 +29,7 @@ def open_data(path: Path, missing: Problem | None = None) -> tuple[YamlDocument 
             raise
         return None, [missing]
     except YamlSyntaxError as error:
-        return None, [Problem(path, error.line, "yaml-syntax", f"el YAML no es válido: {error.message}")]
+        return None, [Problem(path, error.line, "yaml-syntax", error.message)]
 
 
 def validate(doc: YamlDocument, model: type[ModelT], data: Any, code: str, prefix: Loc = (), *,
