@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +11,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,34 +44,94 @@ class YamlDocument:
 
 
 class YamlSyntaxError(Exception):
-    """A file that is not valid YAML; `line` is 1-based."""
+    """A file that is not valid YAML; `line` is 1-based.
 
-    def __init__(self, path: Path, line: int, message: str) -> None:
-        self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path}:{line}: {message}")
+    `template` is a plain Spanish explanation marked for translation (`N_`), filled with
+    `values`; `detail` is the parser's own English words, shown only in English.
+    """
+
+    def __init__(self, path: Path, line: int, template: str, values: dict[str, str] | None = None,
+                 detail: str = "") -> None:
+        self.path, self.line, self.template, self.values, self.detail = \
+            path, line, template, values or {}, detail
+        super().__init__(f"{path}:{line}: {self.message}")
+
+    @property
+    def message(self) -> str:
+        """The explanation in Spanish."""
+        return self.text(lambda text: text)
+
+    def text(self, _: Callable[[str], str], lang: str = "es") -> str:
+        """The explanation in the language of `_`; English readers also get the parser's words."""
+        said = _(self.template).format(**self.values)
+        return f"{said} ({self.detail})" if lang != "es" and self.detail and \
+            self.template == NOT_YAML else said
+
+
+NOT_YAML = N_("el archivo no se puede leer: revisa esta línea y la de arriba (comillas, dos puntos, "
+              "sangría)")
+NOT_UTF8 = N_("el archivo no está guardado como texto UTF-8: guárdalo otra vez como UTF-8")
+BAD_DATE = N_("la fecha «{written}» no existe: escríbela como AAAA-MM-DD, por ejemplo 2026-11-24")
+TAB = N_("hay un tabulador en esta línea: usa espacios, no tabuladores")
+COLON = N_("hay dos puntos («:») dentro de un texto: pon el texto entre comillas, por ejemplo "
+           "say: \"Horario: de 9 a 6\"")
+INDENT = N_("la sangría no cuadra: revisa que las claves de un mismo nivel empiecen en la misma "
+            "columna, con espacios")
+DUPLICATE = N_("la clave «{key}» está dos veces en el mismo lugar: deja solo una")
+QUOTE = N_("unas comillas se abren y no se cierran: cierra el texto con la misma comilla")
+AFTER_QUOTE = N_("después de cerrar las comillas sigue más texto: pon todo el texto entre las comillas")
+STARTS_WITH = N_("un texto no puede empezar con «{char}»: pon el texto entre comillas, por ejemplo "
+                 "say: \"{char}…\"")
 
 
 def read_yaml(path: Path) -> YamlDocument:
-    """Parse one file; raise `YamlSyntaxError` with the line of the first problem."""
+    """Parse one file; raise `YamlSyntaxError` with the line of the first problem, explained."""
     yaml = YAML(typ="rt")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise YamlSyntaxError(path, 1, f"not UTF-8 text ({error.reason})") from None
+        raise YamlSyntaxError(path, 1, NOT_UTF8, detail=error.reason) from None
     try:
         return YamlDocument(path, yaml.load(text))
     except MarkedYAMLError as error:
-        raise YamlSyntaxError(path, _error_line(error, text), _error_text(error)) from None
-    except ValueError:  # ruamel builds dates while parsing, so `2026-13-45` fails with no mark
+        line = _error_line(error, text)
+        template, values = _explain(error, text, line)
+        raise YamlSyntaxError(path, line, template, values, _error_text(error)) from None
+    except ValueError:  # ruamel builds dates while parsing, so `2026-02-30` fails with no mark
         line, written = _impossible_date(text)
-        raise YamlSyntaxError(
-            path, line, f"la fecha «{written}» no existe: escríbela como AAAA-MM-DD, por ejemplo 2026-11-24"
-        ) from None
+        raise YamlSyntaxError(path, line, BAD_DATE, {"written": written}) from None
     except YAMLError as error:
-        raise YamlSyntaxError(path, 1, str(error).splitlines()[0]) from None
+        raise YamlSyntaxError(path, 1, NOT_YAML, detail=str(error).splitlines()[0]) from None
 
 
 _DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DUPLICATE_KEY = re.compile(r'found duplicate key "([^"]*)"')
+_BAD_START = re.compile(r"found character '(.)' that cannot start any token")
+
+
+def _explain(error: MarkedYAMLError, text: str, line: int) -> tuple[str, dict[str, str]]:
+    """The staff member's words for what the parser found: the traps of hand-edited YAML."""
+    problem, context = error.problem or "", error.context or ""
+    rows = text.splitlines()
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    if "\t" in row or "'\\t'" in problem:
+        return TAB, {}
+    if duplicate := _DUPLICATE_KEY.search(problem):
+        return DUPLICATE, {"key": duplicate.group(1)}
+    if "mapping values are not allowed" in problem or "but got ':'" in problem:
+        return COLON, {}
+    if "quoted scalar" in context:
+        return QUOTE, {}
+    if "alias" in context or "anchor" in context:
+        return STARTS_WITH, {"char": "*" if "alias" in context else "&"}
+    if bad := _BAD_START.search(problem):
+        return STARTS_WITH, {"char": bad.group(1)}
+    if "expected <block end>" in problem or "expected ':'" in problem \
+            or "expected key" in problem or "expected '-'" in problem:
+        return INDENT, {}
+    if "expected a comment or a line break" in problem:
+        return AFTER_QUOTE, {}
+    return NOT_YAML, {}
 
 
 def _impossible_date(text: str) -> tuple[int, str]:

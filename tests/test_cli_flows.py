@@ -39,13 +39,13 @@ def test_check_names_the_file_and_line_of_an_await_nobody_answers(tmp_path: Path
     result = runner.invoke(app, ["check", str(flows)])
     assert result.exit_code == 1
     assert f"{flows / 'workshops.yaml'}:{line}: nadie responde a «await: seats»" in result.output
-    assert "¿Quisiste decir «seat»?" in result.output and "1 error(es)" in result.output
+    assert "¿Quisiste decir «seat»?" in result.output and "1 error, " in result.output
 
 
 def test_check_speaks_english_when_asked() -> None:
     result = runner.invoke(app, ["check", "--lang", "en", str(FIXTURES / "broken_flows" / "no_way_out")])
     assert result.exit_code == 1
-    assert "has no way out" in result.output and "1 error(s)" in result.output
+    assert "has no way out" in result.output and "1 error, " in result.output
 
 
 def test_warnings_alone_do_not_fail() -> None:

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
+from bot.checks import in_order, summary
 from bot.cli.common import cli_language
 from bot.complaint.directory_file import data_problems
 from bot.i18n import translator
 from bot.paths import DATA_DIR
-from bot.problems import Severity, has_errors
+from bot.problems import has_errors
 
 app = typer.Typer(help="The directory of worker centers and offices.", no_args_is_help=True)
 
@@ -30,14 +31,12 @@ def check(
     Checks states, coordinates inside Mexico, phone and WhatsApp numbers, hours, duplicate ids
     and sources; entries marked `check: true` are listed as warnings until staff confirm them.
     """
-    _ = translator(lang or cli_language())
-    problems = sorted(data_problems(data_dir), key=lambda p: (str(p.path), p.line))
+    lang = lang or cli_language()
+    _ = translator(lang)
+    problems = in_order(data_problems(data_dir, lang))
     for problem in problems:
         typer.echo(problem.render(_("aviso")))
-    errors = sum(p.severity is Severity.ERROR for p in problems)
     if has_errors(problems):
-        typer.echo(_("{errors} error(es), {warnings} aviso(s).").format(
-            errors=errors, warnings=len(problems) - errors))
+        typer.echo(_("{counts}.").format(counts=summary(problems, _)))
         raise typer.Exit(1)
-    typer.echo(_("Todo bien: el directorio no tiene errores ({warnings} aviso(s)).").format(
-        warnings=len(problems)))
+    typer.echo(_("Todo bien: el directorio no tiene errores ({counts}).").format(counts=summary(problems, _)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from bot.checks import check_all
+from bot.checks import check_all, summary
 from bot.cli.common import cli_language, exit_on_flow_error
 from bot.core.checker import FlowSetChecker, check_flow_files
 from bot.core.diagram import mermaid
@@ -18,7 +18,7 @@ from bot.features import builtin_catalog
 from bot.i18n import translator
 from bot.loader import load_assets
 from bot.paths import FLOWS_DIR
-from bot.problems import Severity, has_errors
+from bot.problems import has_errors
 
 app = typer.Typer(help="Check, test and describe the flow files.", no_args_is_help=True)
 SCRIPTS_DIR = Path("tests/flows")
@@ -36,13 +36,11 @@ def check(
     problems = check_all(path, lang)
     for problem in problems:
         typer.echo(problem.render(_("aviso")))
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
     if has_errors(problems):
-        typer.echo(_("{errors} error(es), {warnings} aviso(s). Corrige los errores: el bot no "
-                     "usará estos flujos hasta que estén bien.").format(errors=errors, warnings=warnings))
+        typer.echo(_("{counts}. Corrige los errores: el bot no usará estos flujos hasta que estén "
+                     "bien.").format(counts=summary(problems, _)))
         raise typer.Exit(1)
-    typer.echo(_("Todo bien: los flujos no tienen errores ({warnings} aviso(s)).").format(warnings=warnings))
+    typer.echo(_("Todo bien: los flujos no tienen errores ({counts}).").format(counts=summary(problems, _)))
 
 
 @app.command("test")

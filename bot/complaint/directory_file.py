@@ -27,7 +27,8 @@ from bot.complaint.directory import (
 from bot.complaint.hours import DAYS, weekly_hours
 from bot.complaint.mxstates import ALL_STATES, StateTable, default_states, load_states, state_problems
 from bot.core.phones import phone_ok
-from bot.datafile import open_data, or_input_error, validate
+from bot.datafile import SPANISH, Translate, open_data, or_input_error, validate
+from bot.i18n import translator
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity
 from bot.yamlsource import YamlDocument, plain
@@ -73,19 +74,20 @@ def load_contacts(path: Path = CONTACTS_FILE) -> Listing:
     return or_input_error(*_read_listing(path, "contacts", Contact))
 
 
-def directory_problems(path: Path = DIRECTORY_FILE, states: StateTable | None = None) -> list[Problem]:
-    return _read_directory(path, states or default_states())[1]
+def directory_problems(path: Path = DIRECTORY_FILE, states: StateTable | None = None,
+                       lang: str = "es") -> list[Problem]:
+    return _read_directory(path, states or default_states(), translator(lang))[1]
 
 
-def public_systems_problems(path: Path = PUBLIC_SYSTEMS_FILE) -> list[Problem]:
-    return _read_listing(path, "systems", PublicSystem)[1]
+def public_systems_problems(path: Path = PUBLIC_SYSTEMS_FILE, lang: str = "es") -> list[Problem]:
+    return _read_listing(path, "systems", PublicSystem, translator(lang))[1]
 
 
-def contacts_problems(path: Path = CONTACTS_FILE) -> list[Problem]:
-    return _read_listing(path, "contacts", Contact)[1]
+def contacts_problems(path: Path = CONTACTS_FILE, lang: str = "es") -> list[Problem]:
+    return _read_listing(path, "contacts", Contact, translator(lang))[1]
 
 
-def data_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
+def data_problems(data_dir: Path = DATA_DIR, lang: str = "es") -> list[Problem]:
     """Every problem of the states, directory, public systems and contacts files in `data_dir`.
 
     A missing file is skipped (a folder of test fixtures has only some); the shipped folder has all.
@@ -93,67 +95,70 @@ def data_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
     problems: list[Problem] = []
     states = default_states()
     if (data_dir / "states.yaml").exists():
-        problems += state_problems(data_dir / "states.yaml")
+        problems += state_problems(data_dir / "states.yaml", lang)
         if not problems:
             states = load_states(data_dir / "states.yaml")
-    checks = (("directory.yaml", lambda path: directory_problems(path, states)),
+    checks = (("directory.yaml", lambda path, lang: directory_problems(path, states, lang)),
               ("public_systems.yaml", public_systems_problems), ("contacts.yaml", contacts_problems))
     for name, check in checks:
         if (data_dir / name).exists():
-            problems += check(data_dir / name)
+            problems += check(data_dir / name, lang)
     return problems
 
 
-def _open(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
-    return open_data(path, Problem(path, 1, "data-missing-file", f"falta el archivo {path.name}"))
+def _open(path: Path, _: Translate) -> tuple[YamlDocument | None, list[Problem]]:
+    return open_data(path, Problem(path, 1, "data-missing-file",
+                                   _("falta el archivo {name}").format(name=path.name)), _)
 
 
-def _read_directory(path: Path, states: StateTable) -> tuple[Directory | None, list[Problem]]:
-    doc, problems = _open(path)
+def _read_directory(path: Path, states: StateTable, _: Translate = SPANISH
+                    ) -> tuple[Directory | None, list[Problem]]:
+    doc, problems = _open(path, _)
     if doc is None:
         return None, problems
-    top, invalid = validate(doc, _DirectoryFile, plain(doc.data) or {}, "data-invalid")
+    top, invalid = validate(doc, _DirectoryFile, plain(doc.data) or {}, "data-invalid", _=_)
     if top is None:
         return None, invalid
-    read = _entries(doc, ("centers",), top.centers, Center, problems)
+    read = _entries(doc, ("centers",), top.centers, Center, problems, _)
     read = [(i, c.model_copy(update={"states": _state_codes(c.states, states)})) for i, c in read]
-    problems += _common_problems(doc, ("centers",), read)
+    problems += _common_problems(doc, ("centers",), read, _)
     for i, center in read:
-        problems += _place_problems(doc, ("centers", i), center, states)
+        problems += _place_problems(doc, ("centers", i), center, states, _)
     centers = [c for _, c in read]
     if top.default_center and top.default_center not in {c.id for c in centers}:
         problems.append(Problem(path, doc.line_of(("default_center",)), "directory-unknown-default",
-                                f"«default_center: {top.default_center}» no es el id de ningún centro"))
+                                _("«default_center: {id}» no es el id de ningún centro").format(
+                                    id=top.default_center)))
     return Directory(tuple(centers), top.default_center), problems
 
 
 Model = TypeVar("Model", bound=Entry)
 
 
-def _read_listing(path: Path, key: str, model: type[PublicSystem] | type[Contact]
-                  ) -> tuple[Listing, list[Problem]]:
-    doc, problems = _open(path)
+def _read_listing(path: Path, key: str, model: type[PublicSystem] | type[Contact],
+                  _: Translate = SPANISH) -> tuple[Listing, list[Problem]]:
+    doc, problems = _open(path, _)
     if doc is None:
         return Listing(()), problems
     data = plain(doc.data) or {}
     items, invalid = validate(doc, _ListFile, {"items": data.get(key) if isinstance(data, dict) else None},
-                              "data-invalid", (key,))
+                              "data-invalid", (key,), _=_)
     if items is None:
         return Listing(()), invalid
     if isinstance(data, dict) and set(data) - {key}:
         problems.append(Problem(path, 1, "data-unknown-key",
-                                f"clave desconocida; este archivo solo lleva «{key}:»"))
-    read = _entries(doc, (key,), items.items, model, problems)
-    problems += _common_problems(doc, (key,), read)
+                                _("clave desconocida; este archivo solo lleva «{key}:»").format(key=key)))
+    read = _entries(doc, (key,), items.items, model, problems, _)
+    problems += _common_problems(doc, (key,), read, _)
     return Listing(tuple(entry for _, entry in read)), problems
 
 
 def _entries(doc: YamlDocument, loc: tuple[str, ...], raw: list[dict[str, Any]],
-             model: type[Model], problems: list[Problem]) -> list[tuple[int, Model]]:
+             model: type[Model], problems: list[Problem], _: Translate) -> list[tuple[int, Model]]:
     """Each entry validated on its own, so one mistake does not hide the others; with its index."""
     found: list[tuple[int, Model]] = []
     for i, item in enumerate(raw):
-        entry, invalid = validate(doc, model, item, "data-invalid", (*loc, i))
+        entry, invalid = validate(doc, model, item, "data-invalid", (*loc, i), _=_)
         problems += invalid
         if entry is not None:
             found.append((i, entry))
@@ -169,63 +174,70 @@ def _state_codes(values: Sequence[str], states: StateTable) -> tuple[str, ...]:
 
 
 def _common_problems(doc: YamlDocument, loc: tuple[str, ...],
-                     entries: Sequence[tuple[int, Entry]]) -> list[Problem]:
+                     entries: Sequence[tuple[int, Entry]], _: Translate) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for i, entry in entries:
         here: tuple[str | int, ...] = (*loc, i)
         if entry.id in seen:
             problems.append(Problem(doc.path, doc.line_of((*here, "id")), "data-duplicate-id",
-                                    f"el id «{entry.id}» está repetido"))
+                                    _("el id «{id}» está repetido").format(
+                                        id=entry.id)))
         seen.add(entry.id)
         if not entry.example and not entry.source:
             problems.append(Problem(doc.path, doc.line_of(here), "data-no-source",
-                                    f"«{entry.id}» necesita «source:»: de dónde salen sus datos"))
+                                    _("«{id}» necesita «source:»: de dónde salen sus datos").format(
+                                        id=entry.id)))
         if entry.example and "ejemplo" not in entry.name.lower():
             problems.append(Problem(doc.path, doc.line_of((*here, "name")), "data-example-name",
-                                    f"«{entry.id}» es un ejemplo: su nombre debe decir «ejemplo»"))
+                                    _("«{id}» es un ejemplo: su nombre debe decir «ejemplo»").format(
+                                        id=entry.id)))
         if entry.check:
             problems.append(Problem(doc.path, doc.line_of((*here, "check")), "data-check",
-                                    f"«{entry.id}» está por confirmar: el bot da su nombre, pero no su "
-                                    "teléfono, WhatsApp, dirección ni enlace hasta que pongas "
-                                    "«check: false»", Severity.WARNING))
+                                    _("«{id}» está por confirmar: el bot da su nombre, pero no su "
+                                      "teléfono, WhatsApp, dirección ni enlace hasta que pongas "
+                                      "«check: false»").format(id=entry.id), Severity.WARNING))
         if entry.phone and not phone_ok(entry.phone):
             problems.append(Problem(doc.path, doc.line_of((*here, "phone")), "data-phone",
-                                    f"«{entry.phone}» no es un teléfono válido de México"))
+                                    _("«{phone}» no es un teléfono válido de México").format(
+                                        phone=entry.phone)))
     return problems
 
 
 def _place_problems(doc: YamlDocument, loc: tuple[str | int, ...], center: Center,
-                    states: StateTable) -> list[Problem]:
+                    states: StateTable, _: Translate) -> list[Problem]:
     problems = []
     for i, code in enumerate(center.states):
         if code != ALL_STATES and states.by_code(code) is None:
             problems.append(Problem(doc.path, doc.line_of((*loc, "states", i)), "directory-state",
-                                    f"«{code}» no es un estado; usa el nombre o el código, "
-                                    "por ejemplo «Jalisco» o «JAL», o «all»"))
+                                    _("«{code}» no es un estado; usa el nombre o el código, "
+                                      "por ejemplo «Jalisco» o «JAL», o «all»").format(code=code)))
     if center.coordinates and not inside_mexico(*center.coordinates):
         problems.append(Problem(doc.path, doc.line_of((*loc, "coordinates")), "directory-coordinates",
-                                f"{list(center.coordinates)} queda fuera de México; escribe "
-                                "[latitud, longitud], por ejemplo [19.43, -99.13]"))
+                                _("{where} queda fuera de México; escribe [latitud, longitud], "
+                                  "por ejemplo [19.43, -99.13]").format(where=list(center.coordinates))))
     if center.whatsapp and not phone_ok(center.whatsapp, short_ok=False):
         problems.append(Problem(doc.path, doc.line_of((*loc, "whatsapp")), "data-phone",
-                                f"«{center.whatsapp}» no es un número de WhatsApp válido"))
-    problems += _hours_problems(doc, loc, center)
+                                _("«{phone}» no es un número de WhatsApp válido").format(
+                                    phone=center.whatsapp)))
+    problems += _hours_problems(doc, loc, center, _)
     return problems
 
 
-def _hours_problems(doc: YamlDocument, loc: tuple[str | int, ...], center: Center) -> list[Problem]:
+def _hours_problems(doc: YamlDocument, loc: tuple[str | int, ...], center: Center,
+                    _: Translate) -> list[Problem]:
     try:
         weekly_hours(center.hours)
     except ValueError:
         return [Problem(doc.path, doc.line_of((*loc, "hours")), "directory-hours",
-                        "horario no válido; escribe por ejemplo «mon-fri: 09:00-18:00» "
-                        f"(días: {', '.join(DAYS)})")]
+                        _("horario no válido; escribe por ejemplo «mon-fri: 09:00-18:00» "
+                          "(días: {days})").format(days=", ".join(DAYS)))]
     try:
         ZoneInfo(center.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return [Problem(doc.path, doc.line_of((*loc, "timezone")), "directory-timezone",
-                        f"zona horaria desconocida «{center.timezone}»; por ejemplo America/Mexico_City")]
+                        _("zona horaria desconocida «{zone}»; por ejemplo America/Mexico_City").format(
+                            zone=center.timezone))]
     return []
 
 

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 from bot.core.textnorm import normalize
-from bot.datafile import open_data, or_input_error, validate
+from bot.datafile import SPANISH, Translate, open_data, or_input_error, validate
+from bot.i18n import translator
 from bot.paths import DATA_DIR
 from bot.problems import Problem
 from bot.yamlsource import plain
@@ -117,16 +118,17 @@ def default_states() -> StateTable:
     return load_states()
 
 
-def state_problems(path: Path = STATES_FILE) -> list[Problem]:
+def state_problems(path: Path = STATES_FILE, lang: str = "es") -> list[Problem]:
     """Every problem of the states file, for `labor-bot flows check`."""
-    return _read(path)[1]
+    return _read(path, translator(lang))[1]
 
 
-def _read(path: Path) -> tuple[StateTable | None, list[Problem]]:
-    doc, problems = open_data(path, Problem(path, 1, "states-missing-file", "falta el archivo de estados"))
+def _read(path: Path, _: Translate = SPANISH) -> tuple[StateTable | None, list[Problem]]:
+    doc, problems = open_data(path, Problem(path, 1, "states-missing-file",
+                                            _("falta el archivo de estados")), _)
     if doc is None:
         return None, problems
-    parsed, problems = validate(doc, _StatesFile, plain(doc.data), "states-invalid", whole_file="")
+    parsed, problems = validate(doc, _StatesFile, plain(doc.data), "states-invalid", whole_file="", _=_)
     if parsed is None:
         return None, problems
     owner: dict[str, str] = {}
@@ -135,15 +137,17 @@ def _read(path: Path) -> tuple[StateTable | None, list[Problem]]:
             other = owner.setdefault(word, state.code)
             if other != state.code:
                 problems.append(Problem(path, doc.line_of(("states", i)), "states-duplicate",
-                                        f"«{word}» es de {other} y de {state.code}: déjalo en uno solo"))
+                                        _("«{word}» es de {other} y de {code}: déjalo en uno solo").format(
+                                            word=word, other=other, code=state.code)))
     if len({s.code for s in parsed.states}) != STATE_COUNT:
         problems.append(Problem(path, doc.line_of(("states",)), "states-count",
-                                f"debe haber {STATE_COUNT} estados distintos, hay "
-                                f"{len({s.code for s in parsed.states})}"))
+                                _("debe haber {count} estados distintos, hay {found}").format(
+                                    count=STATE_COUNT, found=len({s.code for s in parsed.states}))))
     codes = {normalize(s.code) for s in parsed.states}  # "MEX" names a state in the directory only
     for i, word in enumerate(parsed.ambiguous):
         if normalize(word) in owner and normalize(word) not in codes:
             problems.append(Problem(path, doc.line_of(("ambiguous", i)), "states-duplicate",
-                                    f"«{word}» está en «ambiguous» y es de {owner[normalize(word)]}"))
+                                    _("«{word}» está en «ambiguous» y es de {code}").format(
+                                        word=word, code=owner[normalize(word)])))
     ambiguous = frozenset(normalize(word) for word in parsed.ambiguous)
     return StateTable(tuple(parsed.states), ambiguous), problems

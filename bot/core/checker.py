@@ -10,6 +10,7 @@ The engine refuses to serve a set with errors, so a staff member's mistake never
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from bot.paths import LOCALES_DIR
 from bot.problems import Problem, Severity
 from bot.yamlsource import YamlDocument, YamlSyntaxError, plain, read_yaml
 
+# A key written one level too deep becomes part of the text above it: `say: >-` then `next: x`.
+_KEY_IN_TEXT = re.compile(r"\b(next|choices|input|yes|no|end|action|on):\s")
 LABEL_MAX = 40  # longer button labels are cut off on a phone's Telegram keyboard
 
 Translate = Callable[[str], str]
@@ -62,9 +65,11 @@ def check_flow_files(directory: Path, catalog: ActionCatalog, lang: str = "es") 
     """Read and check every flow file in `directory` against the actions of `catalog`."""
     _ = translator(lang)
     report = CheckReport()
+    broken: set[str] = set()
     for path in flow_files(directory):
-        source = _read_flow(path, report.problems, _)
+        source = _read_flow(path, report.problems, _, lang)
         if source is None:
+            broken.add(_flow_name_of(path))
             continue
         if source.flow.flow in report.sources:
             other = report.sources[source.flow.flow].path
@@ -75,17 +80,29 @@ def check_flow_files(directory: Path, catalog: ActionCatalog, lang: str = "es") 
             )
             continue
         report.sources[source.flow.flow] = source
-    report.problems += FlowSetChecker(report.sources, catalog, _).run()
+    report.problems += FlowSetChecker(report.sources, catalog, _, broken).run()
     report.problems += missing_translations(directory, _)
     return report
 
 
-def _read_flow(path: Path, problems: list[Problem], _: Translate) -> FlowSource | None:
+_FLOW_LINE = re.compile(r"^flow:\s*([\w-]+)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _flow_name_of(path: Path) -> str:
+    """The name a file that could not be read gives its flow (its `flow:` line, else its file
+    name), so that other files' links into it are not reported as mistakes of their own."""
+    try:
+        found = _FLOW_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        found = None
+    return found.group(1) if found else path.stem
+
+
+def _read_flow(path: Path, problems: list[Problem], _: Translate, lang: str) -> FlowSource | None:
     try:
         doc = read_yaml(path)
     except YamlSyntaxError as error:
-        problems.append(Problem(path, error.line, "yaml-syntax",
-                                _("el YAML no es válido: {problem}").format(problem=error.message)))
+        problems.append(Problem(path, error.line, "yaml-syntax", error.text(_, lang)))
         return None
     if not isinstance(doc.data, dict):
         problems.append(Problem(path, 1, "not-a-flow",
@@ -94,8 +111,39 @@ def _read_flow(path: Path, problems: list[Problem], _: Translate) -> FlowSource 
     try:
         return FlowSource(Flow.model_validate(plain(doc.data)), doc)
     except ValidationError as error:
-        problems += [_schema_problem(doc, e, _) for e in error.errors()]
+        problems += _schema_problems(doc, error, _)
         return None
+
+
+def _schema_problems(doc: YamlDocument, error: ValidationError, _: Translate) -> list[Problem]:
+    """One problem per schema error; the empty keys an unquoted comma makes in one item (`{label:
+    Mina, petróleo, gas}` reads as the keys «petróleo» and «gas») are one problem that says so."""
+    problems: list[Problem] = []
+    split: dict[tuple[Any, ...], list[str]] = {}
+    for detail in error.errors():
+        loc = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden" and detail["input"] is None and len(loc) > 1:
+            if loc[:-1] not in split:
+                split[loc[:-1]] = []
+                problems.append(Problem(doc.path, doc.line_of(loc), "unknown-key", ""))
+            split[loc[:-1]].append(str(loc[-1]))
+        else:
+            problems.append(_schema_problem(doc, detail, _))
+    texts = iter(split.items())
+    return [p if p.message else _comma_problem(p, *next(texts), doc, _) for p in problems]
+
+
+def _comma_problem(problem: Problem, parent: tuple[Any, ...], keys: list[str], doc: YamlDocument,
+                   _: Translate) -> Problem:
+    node: Any = plain(doc.data)
+    for part in parent:
+        node = node[part] if isinstance(node, (dict, list)) else None
+    first = next((str(v) for v in node.values() if isinstance(v, str)), "") \
+        if isinstance(node, dict) else ""
+    whole = ", ".join([first, *keys]) if first else ", ".join(keys)
+    message = _("«{key}» se leyó como una clave: ¿tu texto tiene una coma o dos puntos? Pon el texto "
+                "entre comillas, así: \"{text}\"").format(key=keys[0], text=whole)
+    return Problem(problem.path, problem.line, problem.code, message)
 
 
 def _schema_problem(doc: YamlDocument, error: Any, _: Translate) -> Problem:
@@ -105,7 +153,7 @@ def _schema_problem(doc: YamlDocument, error: Any, _: Translate) -> Problem:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        allowed = sorted(_model_at(loc[:-1]).model_fields)
+        allowed = sorted(f.alias or name for name, f in _model_at(loc[:-1]).model_fields.items())
         guess = difflib.get_close_matches(key, allowed, n=1)
         hint = _(" ¿Quisiste decir «{guess}»?").format(guess=guess[0]) if guess else ""
         message = _("clave desconocida «{key}».{hint} Claves válidas aquí: {allowed}").format(
@@ -133,8 +181,10 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
 class FlowSetChecker:
     """Checks that need the whole set of flows: targets, graph, actions, placeholders, triggers."""
 
-    def __init__(self, sources: dict[str, FlowSource], catalog: ActionCatalog, _: Translate) -> None:
+    def __init__(self, sources: dict[str, FlowSource], catalog: ActionCatalog, _: Translate,
+                 broken: set[str] | None = None) -> None:
         self.sources = sources
+        self.broken = broken or set()  # flows whose file could not be read: already reported
         self.catalog = catalog
         self._ = _
         self.problems: list[Problem] = []
@@ -142,6 +192,11 @@ class FlowSetChecker:
     def run(self) -> list[Problem]:
         for source in self.sources.values():
             self._check_flow(source)
+        # A state nobody reaches is most often the echo of another mistake (a misspelt `next:`,
+        # a flow that could not be read): said only once the rest is right.
+        if not self.broken and not any(p.severity is Severity.ERROR for p in self.problems):
+            for source in self.sources.values():
+                self._check_reachable(source)
         self._check_triggers()
         if not any(p.severity is Severity.ERROR for p in self.problems):
             self._check_placeholders()
@@ -162,6 +217,11 @@ class FlowSetChecker:
         if target in self.sources:
             return (target, self.sources[target].flow.start)
         return None
+
+    def into_broken(self, flow: Flow, target: str) -> bool:
+        """True when `target` names a flow whose file could not be read (or a state in it)."""
+        name = target.split(".", 1)[0] if "." in target else target
+        return name in self.broken and ("." in target or target not in flow.states)
 
     def action_of(self, state: State) -> ActionSpec | None:
         return self.catalog.actions.get(state.action) if state.action else None
@@ -188,12 +248,13 @@ class FlowSetChecker:
                        _("el estado de inicio «{state}» no existe").format(state=flow.start))
         for name, state in flow.states.items():
             self._check_state(source, name, state)
-        self._check_reachable(source)
 
     def _check_state(self, source: FlowSource, name: str, state: State) -> None:
         _ = self._
         loc = ("states", name)
         for key, target in _named_targets(state):
+            if self.into_broken(source.flow, target):
+                continue
             if self.resolve(source.flow, target) is None:
                 self.error(source, (*loc, *key), "missing-target",
                            _("«{target}» no es un estado de este flujo ni otro flujo").format(
@@ -237,7 +298,7 @@ class FlowSetChecker:
                        _("«on» necesita una acción («action») que dé un resultado"))
         if spec is not None:
             for target in sorted(spec.goes_to):
-                if self.resolve(source.flow, target) is None:
+                if self.resolve(source.flow, target) is None and not self.into_broken(source.flow, target):
                     self.error(source, (*loc, "action"), "missing-target",
                                _("la acción «{action}» lleva a «{target}», que no existe").format(
                                    action=spec.name, target=target))
@@ -283,9 +344,12 @@ class FlowSetChecker:
                                state=name))
             return
         if state.next is None and state.choices is None and not state.on:
+            swallowed = _KEY_IN_TEXT.search(state.say if isinstance(state.say, str) else "")
             self.error(source, loc, "no-way-out",
                        _("el estado «{state}» no tiene salida: agrega «next:», opciones, "
-                         "o «end: true» si la conversación termina ahí").format(state=name))
+                         "o «end: true» si la conversación termina ahí").format(state=name)
+                       + (_(". ¿Quedó «{key}:» dentro del texto de «say»? Revisa su sangría.").format(
+                           key=swallowed.group(1)) if swallowed else ""))
 
     def _check_reachable(self, source: FlowSource) -> None:
         flow = source.flow

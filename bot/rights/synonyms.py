@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.datafile import open_data, validate
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, translator
 from bot.problems import Problem
 from bot.yamlsource import plain
 
@@ -29,18 +29,20 @@ class LanguageLists(BaseModel):
     off_topic_words: list[Word] = Field(default_factory=list)
 
 
-def synonym_problems(path: Path) -> list[Problem]:
+def synonym_problems(path: Path, lang: str = "es") -> list[Problem]:
     """Problems of the synonyms file, each with its line; an empty list when it is sound."""
-    doc, problems = open_data(path, Problem(path, 0, "missing-file", "falta el archivo de sinónimos"))
+    _ = translator(lang)
+    doc, problems = open_data(path, Problem(path, 0, "missing-file", _("falta el archivo de sinónimos")), _)
     if doc is None:
         return problems
     data = plain(doc.data)
     if not isinstance(data, dict):
-        return [Problem(path, 1, "not-a-synonyms-file", "el archivo empieza con «es:» y «en:»")]
-    problems = [Problem(path, doc.line_of((lang,)), "unknown-language",
-                        f"idioma desconocido «{lang}»; usa: {', '.join(LANGUAGES)}")
-                for lang in data if lang not in LANGUAGES]
-    for lang in LANGUAGES:
-        problems += validate(doc, LanguageLists, data.get(lang) or {}, "invalid-value", (lang,),
-                             template="{where}: {msg}")[1]
+        return [Problem(path, 1, "not-a-synonyms-file", _("el archivo empieza con «es:» y «en:»"))]
+    problems = [Problem(path, doc.line_of((name,)), "unknown-language",
+                        _("idioma desconocido «{lang}»; usa: {known}").format(
+                            lang=name, known=", ".join(LANGUAGES)))
+                for name in data if name not in LANGUAGES]
+    for name in LANGUAGES:
+        problems += validate(doc, LanguageLists, data.get(name) or {}, "invalid-value", (name,),
+                             template="{where}: {msg}", _=_)[1]
     return problems

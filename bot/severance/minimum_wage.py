@@ -21,8 +21,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.datafile import open_data, or_input_error, validate
+from bot.datafile import SPANISH, Translate, open_data, or_input_error, validate
 from bot.errors import InputError
+from bot.i18n import translator
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity
 from bot.yamlsource import YamlDocument, plain
@@ -103,33 +104,36 @@ def default_minimum_wages() -> MinimumWageTable:
     return load_minimum_wages()
 
 
-def minimum_wage_problems(path: Path = MINIMUM_WAGES_FILE, today: date | None = None) -> list[Problem]:
+def minimum_wage_problems(path: Path = MINIMUM_WAGES_FILE, today: date | None = None,
+                          lang: str = "es") -> list[Problem]:
     """Errors of the file, and a warning when the current year is missing (CONASAMI is late or staff are)."""
-    return _read(path, today or date.today())[1]
+    return _read(path, today or date.today(), translator(lang))[1]
 
 
-def _read(path: Path, today: date) -> tuple[_WageFile | None, list[Problem]]:
+def _read(path: Path, today: date, _: Translate = SPANISH) -> tuple[_WageFile | None, list[Problem]]:
     doc, problems = open_data(path, Problem(path, 1, "minimum-wage-missing-file",
-                                            "falta el archivo de salarios mínimos"))
+                                            _("falta el archivo de salarios mínimos")), _)
     if doc is None:
         return None, problems
     # `plain` turns the year keys into text; the YAML nodes are keyed by the numbers.
-    table, problems = validate(doc, _WageFile, plain(doc.data), "minimum-wage-invalid", numeric_keys=True)
+    table, problems = validate(doc, _WageFile, plain(doc.data), "minimum-wage-invalid",
+                               numeric_keys=True, _=_)
     if table is None:
         return None, problems
-    return table, _sanity_problems(doc, table, today)
+    return table, _sanity_problems(doc, table, today, _)
 
 
-def _sanity_problems(doc: YamlDocument, table: _WageFile, today: date) -> list[Problem]:
+def _sanity_problems(doc: YamlDocument, table: _WageFile, today: date, _: Translate) -> list[Problem]:
     problems: list[Problem] = []
     for year, wages in table.years.items():
         if wages.border < wages.general:
             problems.append(Problem(doc.path, doc.line_of(("years", year, "border")), "minimum-wage-zones",
-                                    f"{year}: el salario de la frontera ({wages.border}) es menor que "
-                                    f"el general ({wages.general}); ¿están invertidos?"))
+                                    _("{year}: el salario de la frontera ({border}) es menor que "
+                                      "el general ({general}); ¿están invertidos?").format(
+                                        year=year, border=wages.border, general=wages.general)))
     if today.year not in table.years:
         problems.append(Problem(doc.path, doc.line_of(("years",)), "minimum-wage-current-year",
-                                f"falta el salario mínimo de {today.year}: la calculadora usa el del "
-                                "último año que tiene y lo dice; agrégalo con su fuente cuando la "
-                                "CONASAMI lo publique", Severity.WARNING))
+                                _("falta el salario mínimo de {year}: la calculadora usa el del "
+                                  "último año que tiene y lo dice; agrégalo con su fuente cuando la "
+                                  "CONASAMI lo publique").format(year=today.year), Severity.WARNING))
     return problems

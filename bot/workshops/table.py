@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_datetime
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.datafile import open_data, or_input_error, validate
-from bot.i18n import BABEL_LOCALES, N_, translate
+from bot.datafile import SPANISH, Translate, open_data, or_input_error, validate
+from bot.i18n import BABEL_LOCALES, N_, translate, translator
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity
 from bot.yamlsource import plain
@@ -132,28 +132,29 @@ def load_workshops(path: Path = WORKSHOPS_FILE, production: bool = False) -> Wor
     return WorkshopTable({w.id: w for w in ordered})
 
 
-def workshop_problems(path: Path = WORKSHOPS_FILE, now: datetime | None = None) -> list[Problem]:
+def workshop_problems(path: Path = WORKSHOPS_FILE, now: datetime | None = None,
+                      lang: str = "es") -> list[Problem]:
     """Errors of the file, and warnings for workshops already over and for leftover examples."""
     if not path.exists():
         return []
-    return _read(path, now)[1]
+    return _read(path, now, translator(lang))[1]
 
 
-def _read(path: Path, now: datetime | None) -> tuple[_File | None, list[Problem]]:
-    doc, problems = open_data(path)
+def _read(path: Path, now: datetime | None, _: Translate = SPANISH) -> tuple[_File | None, list[Problem]]:
+    doc, problems = open_data(path, _=_)
     if doc is None:
         return None, problems
-    parsed, problems = validate(doc, _File, plain(doc.data) or {}, "workshop-invalid", whole_file="")
+    parsed, problems = validate(doc, _File, plain(doc.data) or {}, "workshop-invalid", whole_file="", _=_)
     if parsed is None:
         return None, problems
     seen: set[str] = set()
     for i, workshop in enumerate(parsed.workshops):
-        found = _check_one(workshop, now)
+        found = _check_one(workshop, now, _)
         if workshop.id in seen:
-            found.insert(0, ("id", "workshop-duplicate", "ya hay otro taller con este id", Severity.ERROR))
+            found.insert(0, ("id", "workshop-duplicate", _("ya hay otro taller con este id"), Severity.ERROR))
         seen.add(workshop.id)
         problems += [Problem(path, doc.line_of(("workshops", i, key)), code,
-                             f"taller «{workshop.id}»: {message}", severity)
+                             _("taller «{id}»: {message}").format(id=workshop.id, message=message), severity)
                      for key, code, message, severity in found]
     return parsed, problems
 
@@ -161,35 +162,36 @@ def _read(path: Path, now: datetime | None) -> tuple[_File | None, list[Problem]
 _Finding = tuple[str, str, str, Severity]  # (key, code, message, severity)
 
 
-def _check_one(ws: Workshop, now: datetime | None) -> list[_Finding]:
+def _check_one(ws: Workshop, now: datetime | None, _: Translate) -> list[_Finding]:
     err, warn = Severity.ERROR, Severity.WARNING
     try:
         ZoneInfo(ws.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return [("timezone", "workshop-timezone", f"la zona horaria «{ws.timezone}» no existe; usa "
-                 "por ejemplo America/Mexico_City, America/Tijuana o America/Monterrey", err)]
+        return [("timezone", "workshop-timezone", _("la zona horaria «{zone}» no existe; usa por ejemplo "
+                 "America/Mexico_City, America/Tijuana o America/Monterrey").format(zone=ws.timezone), err)]
     for key in ("start", "end", "registration_closes"):
         value = getattr(ws, key)
         if value is not None and value.tzinfo is not None:
-            return [(key, "workshop-offset", "escribe la hora local sin «+hh:mm»; la zona va en "
-                     "«timezone»", err)]
+            return [(key, "workshop-offset", _("escribe la hora local sin «+hh:mm»; la zona va en "
+                     "«timezone»"), err)]
     found: list[_Finding] = []
     if ws.end <= ws.start:
-        found.append(("end", "workshop-end", "el final debe ser después del inicio", err))
+        found.append(("end", "workshop-end", _("el final debe ser después del inicio"), err))
     if ws.registration_closes is not None and ws.registration_closes > ws.end:
-        found.append(("registration_closes", "workshop-closes", "las inscripciones no pueden "
-                      "cerrar después de que termina el taller", err))
+        found.append(("registration_closes", "workshop-closes", _("las inscripciones no pueden "
+                      "cerrar después de que termina el taller"), err))
     if (ws.place is None) == (ws.online_url is None):
-        found.append(("place", "workshop-place", "escribe «place» (dirección) o «online_url» "
-                      "(enlace), uno de los dos", err))
+        found.append(("place", "workshop-place", _("escribe «place» (dirección) o «online_url» "
+                      "(enlace), uno de los dos"), err))
     if len(ws.title) > TITLE_SHOWN:
-        found.append(("title", "workshop-title-long", f"el título tiene {len(ws.title)} letras; en el "
-                      f"botón se ven unas {TITLE_SHOWN}, el resto se corta", warn))
+        found.append(("title", "workshop-title-long", _("el título tiene {n} letras; en el "
+                      "botón se ven unas {shown}, el resto se corta").format(
+                          n=len(ws.title), shown=TITLE_SHOWN), warn))
     if now is not None and ws.ends_at <= now:
-        found.append(("end", "workshop-past", "ya pasó; el bot ya no lo muestra (puedes borrarlo)", warn))
+        found.append(("end", "workshop-past", _("ya pasó; el bot ya no lo muestra (puedes borrarlo)"), warn))
     if ws.example:
-        found.append(("example", "workshop-example", "es un ejemplo: cámbialo o bórralo antes de "
-                      "abrir el bot a las trabajadoras", warn))
+        found.append(("example", "workshop-example", _("es un ejemplo: cámbialo o bórralo antes de "
+                      "abrir el bot a las trabajadoras"), warn))
     return found
 
 
