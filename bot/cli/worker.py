@@ -31,6 +31,7 @@ from telegram import Bot
 from bot.cli.common import cli_settings
 from bot.errors import InputError
 from bot.logs import configure_logging
+from bot.outbox import DeliveryFailed
 from bot.settings import Settings, prepare_process
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
@@ -115,9 +116,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, interval: float
 async def _channels(settings: Settings, stack: AsyncExitStack) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     if token := settings.telegram_token:
-        bot = Bot(token, base_url=settings.telegram_api_base_url)
-        await stack.enter_async_context(bot)  # getMe now; closes its HTTP client at the end
-        channels["telegram"] = TelegramChannel(bot)
+        telegram = TelegramChannel(Bot(token, base_url=settings.telegram_api_base_url))
+        stack.push_async_callback(telegram.close)
+        try:  # getMe now, to say early if Telegram is unreachable; sending retries it anyway
+            await telegram.ready()
+        except DeliveryFailed as exc:
+            log.warning("worker cannot reach Telegram yet; will retry when sending",
+                        extra={"error": type(exc.__cause__).__name__})
+        channels["telegram"] = telegram
     sid, secret = settings.twilio_account_sid, settings.twilio_auth_token
     sender = settings.twilio_whatsapp_from
     if sid and secret and sender:
