@@ -6,6 +6,7 @@ import typer
 
 from bot.cli import (
     ask,
+    backup,
     calc,
     chat,
     directory,
@@ -35,6 +36,8 @@ app.command("worker")(worker.worker)
 app.command("serve")(serve.serve)
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 
 
 def main() -> None:
