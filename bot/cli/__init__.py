@@ -10,6 +10,7 @@ from bot.cli import (
     calc,
     chat,
     directory,
+    doctor,
     flows,
     handoff,
     referrals,
@@ -36,6 +37,7 @@ app.command("worker")(worker.worker)
 app.command("serve")(serve.serve)
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)
+app.command("doctor")(doctor.doctor)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 
