@@ -27,10 +27,10 @@ from bot.workshops.seats.redis import RedisSeats
 from tests.redis_server import RedisServer
 
 T0 = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
-KINDS = ("referral", "signup", "attendance", "handoff", "handoff_message", "consent")
+KINDS = ("referral", "signup", "handoff", "handoff_message", "consent")  # attendance: in the seats
 WORKSHOP = "taller-respaldo"
 ANA, BETY = UserKey("whatsapp", "+5215511112222"), UserKey("telegram", "41")
-CARMEN = UserKey("telegram", "42")
+CARMEN = UserKey("telegram", "4242424242")
 
 
 def session() -> Session:
@@ -113,7 +113,7 @@ def test_round_trip_through_a_fresh_redis(
     keys = [json.loads(line)["key"] for line in lines[1:]]
     assert all(kept(key) for key in keys)
     assert not any(key.endswith(":s") or ":m:" in key for key in keys)  # no conversations in progress
-    assert CARMEN.user not in file.read_text(encoding="utf-8")  # she asked to be deleted
+    assert CARMEN.user not in file.read_text(encoding="utf-8")  # she asked to be deleted: blanked
 
     fresh = make_redis_server()
     code, out = cli(monkeypatch, fresh.url, "restore", str(file))
