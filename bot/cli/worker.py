@@ -12,6 +12,10 @@ beside `labor-bot serve`, all on the same Redis. Settings come from the environm
     WHATSAPP_TEMPLATE_REMINDER_DAY, …_REMINDER_SOON, …_SEAT_FREED, each also …_DISCREET, and
     _EN for English: the approved content template SIDs used outside the 24-hour window
     FLOWS_DIR                      where flows/data/workshops.yaml is (re-read when it changes)
+
+Telegram or Twilio unreachable, or Redis down, is one log line per failure (its error type,
+never her number or the text) and a retry with backoff (5 s, 10 s… at most 15 min per notice;
+Redis up to 30 s between tries); `labor-bot doctor` says what is misconfigured.
 """
 
 from __future__ import annotations
