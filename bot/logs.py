@@ -52,6 +52,8 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).propagate = True
     # httpx logs every request URL at INFO, and the Bot API URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Twilio's client logs every request in several INFO lines (the URL holds the account SID).
+    logging.getLogger("twilio").setLevel(logging.WARNING)
 
 
 def log_message(

@@ -28,9 +28,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisClusterException, RedisError, ResponseError
 
 from bot.core.turn import Reply, replies_from_json, replies_to_json
+from bot.errors import StoreUnavailable
 from bot.store.client import RedisClient
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ STREAM = "lb:{outbox}"  # hash-tagged: its dead letters share its Redis Cluster 
 GROUP = "senders"
 MAX_ATTEMPTS = 8
 DEAD_MAXLEN = 10_000
+# Redis (or a cluster node) not answering: waited out with a pause, never a crash.
+REDIS_DOWN = (RedisError, RedisClusterException, StoreUnavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,8 @@ class Outbox:
             return  # another process serves this channel; leave it pending for that one
         try:
             await sender(entry.chat, entry.replies)
+        except REDIS_DOWN:
+            raise  # `run` says it once and waits; the entry stays pending and is claimed again
         except DeliveryFailed as failure:
             await self._failed(entry_id, replace(entry, replies=failure.unsent), failure)
             return
@@ -187,6 +192,10 @@ class Outbox:
             await self._finish(entry_id, dead={**entry.to_fields(), "reason": reason})
             return
         delay = max(failure.retry_after or 0.0, backoff(attempts))
+        # One line per failure: the channel and the error's type, never the text or the chat.
+        log.warning("outbox delivery failed; will retry", extra={
+            "channel": entry.channel, "attempt": attempts, "retry_in": delay,
+            "error": type(failure.__cause__ or failure).__name__})
         again = replace(entry, attempts=attempts, not_before=self._clock() + delay)
         await self._finish(entry_id, again=again)
 
@@ -213,7 +222,7 @@ class Outbox:
                 while not stop.is_set():
                     await self.deliver(consumer, senders, block_ms=block_ms)
                     pause = 0.5
-            except RedisError as exc:
+            except REDIS_DOWN as exc:
                 log.warning("outbox cannot reach Redis", extra={"error": type(exc).__name__})
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=pause)

@@ -6,9 +6,11 @@ import typer
 
 from bot.cli import (
     ask,
+    backup,
     calc,
     chat,
     directory,
+    doctor,
     flows,
     handoff,
     referrals,
@@ -35,6 +37,9 @@ app.command("worker")(worker.worker)
 app.command("serve")(serve.serve)
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)
+app.command("doctor")(doctor.doctor)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 
 
 def main() -> None:

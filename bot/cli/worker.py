@@ -12,6 +12,10 @@ beside `labor-bot serve`, all on the same Redis. Settings come from the environm
     WHATSAPP_TEMPLATE_REMINDER_DAY, …_REMINDER_SOON, …_SEAT_FREED, each also …_DISCREET, and
     _EN for English: the approved content template SIDs used outside the 24-hour window
     FLOWS_DIR                      where flows/data/workshops.yaml is (re-read when it changes)
+
+Telegram or Twilio unreachable, or Redis down, is one log line per failure (its error type,
+never her number or the text) and a retry with backoff (5 s, 10 s… at most 15 min per notice;
+Redis up to 30 s between tries); `labor-bot doctor` says what is misconfigured.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from telegram import Bot
 from bot.cli.common import cli_settings
 from bot.errors import InputError
 from bot.logs import configure_logging
+from bot.outbox import DeliveryFailed
 from bot.settings import Settings, prepare_process
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
@@ -115,9 +120,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, interval: float
 async def _channels(settings: Settings, stack: AsyncExitStack) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     if token := settings.telegram_token:
-        bot = Bot(token, base_url=settings.telegram_api_base_url)
-        await stack.enter_async_context(bot)  # getMe now; closes its HTTP client at the end
-        channels["telegram"] = TelegramChannel(bot)
+        telegram = TelegramChannel(Bot(token, base_url=settings.telegram_api_base_url))
+        stack.push_async_callback(telegram.close)
+        try:  # getMe now, to say early if Telegram is unreachable; sending retries it anyway
+            await telegram.ready()
+        except DeliveryFailed as exc:
+            log.warning("worker cannot reach Telegram yet; will retry when sending",
+                        extra={"error": type(exc.__cause__).__name__})
+        channels["telegram"] = telegram
     sid, secret = settings.twilio_account_sid, settings.twilio_auth_token
     sender = settings.twilio_whatsapp_from
     if sid and secret and sender:

@@ -31,9 +31,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
-from redis.exceptions import RedisError
 
-from bot.outbox import Outbox, OutboxEntry
+from bot.outbox import REDIS_DOWN, Outbox, OutboxEntry
 from bot.workshops.seats import Notice, Seats
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ class Scheduler:
                 while await self.move_due(clock()) > 0:
                     pass
                 pause = interval
-            except RedisError as exc:
+            except REDIS_DOWN as exc:
                 log.warning("scheduler cannot reach Redis", extra={"error": type(exc).__name__})
                 pause = min(pause * 2, 30.0)
             with contextlib.suppress(TimeoutError):

@@ -76,13 +76,28 @@ class TemplateChannel(Channel, Protocol):
 
 
 class TelegramChannel:
-    """Sends one text through the Bot API (any `base_url`); the bot must be initialized."""
+    """Sends one text through the Bot API (any `base_url`).
+
+    The bot is initialized (getMe) on first use, not at start: with Telegram unreachable the
+    worker keeps scheduling, and each send fails as a retryable `DeliveryFailed`.
+    """
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
+    async def ready(self) -> None:
+        """Initialize the bot (getMe); raises `DeliveryFailed` when Telegram cannot be reached."""
+        try:
+            await self.bot.initialize()
+        except TelegramError as exc:  # NetworkError, TimedOut, InvalidToken: retried later
+            raise DeliveryFailed(()) from exc
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
     async def text(self, chat: str, body: str) -> None:
         chat_id: int | str = int(chat) if chat.lstrip("-").isdigit() else chat
+        await self.ready()
         try:
             await self.bot.send_message(chat_id, body)
         except RetryAfter as exc:

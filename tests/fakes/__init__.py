@@ -32,9 +32,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp, timeout: float = 10.0) -> Iterator[str]:
-    """Run `app` with uvicorn on a free loopback port in a thread; yields its base URL."""
-    port = free_port()
+def serve_in_thread(app: ASGIApp, timeout: float = 10.0, port: int | None = None) -> Iterator[str]:
+    """Run `app` with uvicorn on a free loopback port (or `port`) in a thread; yields its base URL."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none",
                             lifespan="on", access_log=False)
     server = uvicorn.Server(config)
