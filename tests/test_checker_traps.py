@@ -36,11 +36,15 @@ TRAPS = [
      "nadie responde a «await: seats»", "“await: seats”"),
 ]
 
+PINNED_WORKSHOPS = Path(__file__).parent / "flows" / "data" / "workshops.yaml"
+
 
 def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> tuple[Path, int]:
     """flows/ copied with one change; the folder and the line of the change."""
     flows = tmp_path / "flows"
     shutil.copytree("flows", flows)
+    # The sample workshops the scripts pin, so the traps hold whatever staff put in the live file.
+    shutil.copy(PINNED_WORKSHOPS, flows / "data" / "workshops.yaml")
     text = (flows / file).read_text(encoding="utf-8")
     assert text.count(old) >= 1
     line = text[: text.index(old)].count("\n") + 1 + old[: len(old) - len(old.lstrip("\n"))].count("\n")

@@ -74,8 +74,9 @@ def table(tmp_path: Path, capacity: int = 1, text: str = CDMX) -> Any:
 
 
 # -- the data file ---------------------------------------------------------------------------
-def test_the_shipped_examples_load_soonest_first_and_are_marked() -> None:
-    shipped = load_workshops()
+def test_the_sample_workshops_load_soonest_first_and_are_marked() -> None:
+    """The samples the scripts pin (tests/flows/data/), as the live file shipped them."""
+    shipped = load_workshops(Path(__file__).parent / "flows" / "data" / "workshops.yaml")
     workshops = list(shipped.by_id.values())
     assert len(workshops) >= 3 and all(w.example for w in workshops)
     assert [w.starts_at for w in workshops] == sorted(w.starts_at for w in workshops)
