@@ -31,10 +31,10 @@ def check_all(directory: Path, lang: str = "es", today: date | None = None) -> l
         problems += data_problems(data, lang)
         problems += workshop_problems(data / "workshops.yaml", datetime.now(UTC), lang)
         if (data / "dated_figures.yaml").exists():
-            problems += dated_figure_problems(data / "dated_figures.yaml", today)
+            problems += dated_figure_problems(data / "dated_figures.yaml", today, lang)
     if (directory / "topics").is_dir():
         problems += check_topics(directory / "topics", today=today,
-                                 figures=figure_names(data / "dated_figures.yaml"))
+                                 figures=figure_names(data / "dated_figures.yaml"), lang=lang)
     problems += system_text_problems(directory / SYSTEM_TEXTS_FILE, lang)
     if (directory / "matching").is_dir():
         problems += synonym_problems(directory / "matching" / "synonyms.yaml", lang)

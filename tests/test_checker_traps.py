@@ -90,3 +90,35 @@ def test_a_flow_that_does_not_parse_brings_no_messages_about_other_files(tmp_pat
     errors = [row for row in result.output.splitlines()[:-1] if ": aviso: " not in row]
     assert errors == [f"{flows / 'complaint.yaml'}:{line}: hay dos puntos («:») dentro de un texto: pon el "
                       "texto entre comillas, por ejemplo say: \"Horario: de 9 a 6\""]
+
+
+# (name, file under flows/, text to break, broken text, Spanish message, English message)
+DATA_TRAPS = [
+    ("topic-unknown-next", "topics/wages.yaml", "    next: [complaint, find_center, person]",
+     "    next: [complaint, find_centre, person]",
+     "«find_centre» no es un enlace conocido. ¿Quisiste decir «find_center»? Usa: "
+     "severance_calculator, complaint, find_center, person, workshops",
+     "“find_centre” is not a known link. Did you mean “find_center”? Use: "
+     "severance_calculator, complaint, find_center, person, workshops"),
+    ("figure-order", "data/dated_figures.yaml", "    - from: 2028-01-01", "    - from: 2026-06-01",
+     "«weekly_hours_limit»: las fechas «from» van de la más antigua a la más nueva, sin repetir "
+     "(2026-06-01 no va después de 2027-01-01)",
+     "“weekly_hours_limit”: the “from” dates go from the oldest to the newest, without repeating "
+     "(2026-06-01 does not come after 2027-01-01)"),
+]
+
+
+@pytest.mark.parametrize("lang", ["", "en"])
+@pytest.mark.parametrize(("name", "file", "old", "new", "spanish", "english"), DATA_TRAPS,
+                         ids=[t[0] for t in DATA_TRAPS])
+def test_topic_and_figure_problems_speak_the_staff_members_language(
+        tmp_path: Path, lang: str, name: str, file: str, old: str, new: str, spanish: str,
+        english: str) -> None:
+    """Spanish by default (LANG unset), English with `--lang en`, like every other checker."""
+    flows, line = _broken_copy(tmp_path, file, old, new)
+    result = runner.invoke(app, ["check", *(["--lang", lang] if lang else []), str(flows)],
+                           env={"LANG": ""})
+    assert result.exit_code == 1, result.output
+    warning = ": warning: " if lang else ": aviso: "
+    errors = [row for row in result.output.splitlines()[:-1] if warning not in row]
+    assert errors == [f"{flows / file}:{line}: {english if lang else spanish}"], result.output

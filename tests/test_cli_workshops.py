@@ -109,3 +109,27 @@ def test_without_redis_url_it_says_what_is_missing(tmp_path: Path, monkeypatch: 
     path.write_text(WORKSHOP, encoding="utf-8")
     result = runner.invoke(app, ["list", "--file", str(path)])
     assert result.exit_code == 2 and "REDIS_URL" in result.output
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], ["martes 9 de marzo de 2027, 18:00 a 20:00 (hora del centro)",
+          "lugares 2/2, lista de espera 1, asistieron 0"]),
+    (["--lang", "en"], ["Tuesday, March 9, 2027, 6:00 PM to 8:00 PM (central Mexico time)",
+                        "seats 2/2, waiting list 1, came 0"]),
+])
+def test_list_speaks_spanish_and_english_on_request(data: tuple[Path, list[str]], args: list[str],
+                                                    expected: list[str]) -> None:
+    path, _ = data
+    result = runner.invoke(app, ["list", "--file", str(path), *args], env={"LANG": ""})
+    assert result.exit_code == 0, result.output
+    for words in expected:
+        assert words in result.output
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("", "No hay un taller «nowhere» en"), ("en_US.UTF-8", "There is no workshop “nowhere” in")])
+def test_attendance_follows_the_terminals_language(tmp_path: Path, lang: str, expected: str) -> None:
+    path = tmp_path / "workshops.yaml"
+    path.write_text(WORKSHOP, encoding="utf-8")
+    result = runner.invoke(app, ["attendance", "nowhere", "X", "--file", str(path)], env={"LANG": lang})
+    assert result.exit_code == 2 and expected in result.output

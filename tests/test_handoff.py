@@ -205,3 +205,13 @@ def test_a_request_expires_after_24_hours(make_redis_server: Callable[..., Redis
 
     assert asyncio.run(open_later(23)) == 1
     assert asyncio.run(open_later(25)) == 0
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], "no está esperando a una persona: no hice nada."),
+    (["--lang", "en"], "is not waiting for a person: I did nothing.")])
+def test_handoff_speaks_spanish_and_english_on_request(clean_redis: str, args: list[str],
+                                                       expected: str) -> None:
+    result = CliRunner().invoke(cli.app, ["release", "telegram:nobody", *args],
+                                env={"REDIS_URL": clean_redis, "LANG": ""})
+    assert result.exit_code == 1 and f"telegram:nobody {expected}" in result.output, result.output

@@ -170,3 +170,10 @@ def test_center_referrals_keeps_one_per_code() -> None:
         {"center": "a", "code": "X"}, {"center": "a", "code": "X"}, {"center": "b", "code": "Y"},
         {"user": None, "forgotten": True}]
     assert center_referrals(records, "a") == [{"center": "a", "code": "X"}]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], "no hay referencias que listar desde aquí"), (["--lang", "en"], "no referrals to list from here")])
+def test_referrals_speak_spanish_and_english_on_request(args: list[str], expected: str) -> None:
+    result = CliRunner().invoke(app, ["list", "--center", CENTER, *args], env={"REDIS_URL": "", "LANG": ""})
+    assert result.exit_code == 0 and expected in result.output

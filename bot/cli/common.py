@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 
 from bot.errors import FlowError, InputError
-from bot.i18n import N_, translate
+from bot.i18n import N_, translate, translator
 from bot.problems import Problem
 from bot.settings import Settings
 
@@ -25,6 +26,16 @@ def cli_settings() -> Settings:
 def cli_language() -> str:
     """Spanish unless the terminal's locale is English (LANG=en_US.UTF-8)."""
     return cli_settings().cli_language
+
+
+# `--lang` of the staff commands that print messages; empty means "from LANG".
+LangOption = Annotated[str, typer.Option(
+    "--lang", help="Language of the messages: es or en (default: from LANG).")]
+
+
+def cli_translator(lang: str) -> Callable[[str], str]:
+    """The `_` for a command's messages: `--lang` when given, else the terminal's language."""
+    return translator(lang or cli_language())
 
 
 @contextmanager

@@ -17,10 +17,12 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli.common import cli_settings, exit_on_flow_error
+from bot.cli.common import LangOption, cli_settings, cli_translator, exit_on_flow_error
 from bot.compose import build_service
 from bot.core.events import Event, EventKind
 from bot.core.turn import Reply
+from bot.datafile import SPANISH, Translate
+from bot.i18n import N_
 from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store
@@ -30,8 +32,8 @@ from bot.store.client import redis_from_url
 app = typer.Typer(help="Workers who asked to talk to a person.", no_args_is_help=True)
 
 Record = dict[str, object]
-NO_REDIS = ("REDIS_URL no está definida: sin Redis, cada proceso guarda sus datos en su propia "
-            "memoria y no hay solicitudes que ver desde aquí. Define REDIS_URL (la misma del bot).")
+NO_REDIS = N_("REDIS_URL no está definida: sin Redis, cada proceso guarda sus datos en su propia "
+              "memoria y no hay solicitudes que ver desde aquí. Define REDIS_URL (la misma del bot).")
 
 
 @dataclass
@@ -47,11 +49,12 @@ class Request:
         return self.paused_until is not None and self.paused_until > now
 
 
-def worker_key(tag: str) -> UserKey:
+def worker_key(tag: str, _: Translate = SPANISH) -> UserKey:
     """`{telegram:123}` or `telegram:123` (as `handoff list` prints it) as a `UserKey`."""
-    channel, _, user = tag.strip().strip("{}").partition(":")
+    channel, _colon, user = tag.strip().strip("{}").partition(":")
     if not channel or not user:
-        raise typer.BadParameter(f"«{tag}» no es un trabajador: escríbelo como lo da «handoff list»")
+        raise typer.BadParameter(_("«{tag}» no es un trabajador: escríbelo como lo da «handoff list»").format(
+            tag=tag))
     return UserKey(channel, user)
 
 
@@ -92,10 +95,10 @@ async def release_worker(service: BotService, key: UserKey, outbox: Outbox | Non
     return replies
 
 
-def _settings() -> Settings:
+def _settings(_: Translate) -> Settings:
     settings = cli_settings()
     if not settings.redis_url:
-        typer.echo(NO_REDIS, err=True)
+        typer.echo(_(NO_REDIS), err=True)
         raise typer.Exit(0)
     return settings
 
@@ -104,9 +107,11 @@ def _settings() -> Settings:
 def list_requests(
     everything: bool = typer.Option(False, "--all", help="Also requests already released or expired."),
     show_messages: bool = typer.Option(False, "--messages", help="Print what each worker wrote."),
+    lang: LangOption = "",
 ) -> None:
     """Open requests: worker, center, when she asked, and how many messages she sent since."""
-    settings = _settings()
+    _ = cli_translator(lang)
+    settings = _settings(_)
 
     async def run() -> list[Request]:
         store = make_store(settings)
@@ -119,17 +124,20 @@ def list_requests(
     for request in found:
         center = request.asked.get("center") or "-"
         typer.echo(f"{request.user}  {center}  {request.asked.get('at')}  "
-                   f"{len(request.messages)} mensaje(s)")
+                   + _("{n} mensaje(s)").format(n=len(request.messages)))
         for message in request.messages if show_messages else ():
-            typer.echo(f"    {message.get('at')}: {message.get('text', '(ubicación)')}")
-    typer.echo(f"{len(found)} solicitud(es).", err=True)
+            text = message.get("text", _("(ubicación)"))  # a shared location has no text
+            typer.echo(f"    {message.get('at')}: {text}")
+    typer.echo(_("{n} solicitud(es).").format(n=len(found)), err=True)
 
 
 @app.command()
-def release(worker: str = typer.Argument(..., help="The worker as `handoff list` shows it.")) -> None:
+def release(worker: str = typer.Argument(..., help="The worker as `handoff list` shows it."),
+            lang: LangOption = "") -> None:
     """Give the worker back to the bot and tell her (through the outbox)."""
-    settings = _settings()
-    key = worker_key(worker)
+    _ = cli_translator(lang)
+    settings = _settings(_)
+    key = worker_key(worker, _)
     redis = redis_from_url(settings.redis_url or "")
     outbox = Outbox(redis)
     with exit_on_flow_error():
@@ -144,8 +152,9 @@ def release(worker: str = typer.Argument(..., help="The worker as `handoff list`
 
     replies = asyncio.run(run())
     if replies is None:
-        typer.echo(f"{worker} no está esperando a una persona: no hice nada.")
+        typer.echo(_("{worker} no está esperando a una persona: no hice nada.").format(worker=worker))
         raise typer.Exit(1)
-    typer.echo(f"Listo: {worker} vuelve a hablar con el bot. Mensaje en la cola de envío:")
+    typer.echo(_("Listo: {worker} vuelve a hablar con el bot. Mensaje en la cola de envío:").format(
+        worker=worker))
     for reply in replies:
         typer.echo(f"    {reply.text}")

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import cli_settings
+from bot.cli.common import LangOption, cli_settings, cli_translator
+from bot.datafile import Translate
+from bot.i18n import N_
 from bot.settings import Settings, make_store
 
 app = typer.Typer(help="Referrals sent to worker centers.", no_args_is_help=True)
@@ -27,8 +29,8 @@ Record = dict[str, object]
 COLUMNS = ("at", "code", "center", "kind", "state", "contact_channel", "lang", "name", "employer",
            "summary", "user", "forgotten")
 LIST_COLUMNS = ("at", "code", "kind", "state", "contact_channel")
-NO_REDIS = ("REDIS_URL no está definida: sin Redis, cada proceso guarda sus datos en su propia "
-            "memoria y no hay referencias que listar desde aquí. Define REDIS_URL (la misma del bot).")
+NO_REDIS = N_("REDIS_URL no está definida: sin Redis, cada proceso guarda sus datos en su propia "
+              "memoria y no hay referencias que listar desde aquí. Define REDIS_URL (la misma del bot).")
 
 
 class Format(StrEnum):
@@ -60,22 +62,23 @@ async def fetch(center: str, settings: Settings) -> list[Record] | None:
         await store.aclose()
 
 
-def _fetch_or_exit(center: str) -> list[Record]:
+def _fetch_or_exit(center: str, _: Translate) -> list[Record]:
     found = asyncio.run(fetch(center, cli_settings()))
     if found is None:
-        typer.echo(NO_REDIS, err=True)
+        typer.echo(_(NO_REDIS), err=True)
         raise typer.Exit(0)
     return found
 
 
 @app.command("list")
-def list_referrals(center: str = typer.Option(..., "--center", help="The center's id in directory.yaml.")
-                   ) -> None:
+def list_referrals(center: str = typer.Option(..., "--center", help="The center's id in directory.yaml."),
+                   lang: LangOption = "") -> None:
     """One line per referral, without personal fields."""
-    found = _fetch_or_exit(center)
+    _ = cli_translator(lang)
+    found = _fetch_or_exit(center, _)
     for record in found:
         typer.echo("  ".join(str(record.get(column) or "-") for column in LIST_COLUMNS))
-    typer.echo(f"{len(found)} referencia(s) para {center}.", err=True)
+    typer.echo(_("{n} referencia(s) para {center}.").format(n=len(found), center=center), err=True)
 
 
 @app.command()
@@ -83,15 +86,17 @@ def export(
     center: str = typer.Option(..., "--center", help="The center's id in directory.yaml."),
     format: Format = typer.Option(Format.CSV, "--format", help="csv or json."),
     output: Path | None = typer.Option(None, "--output", "-o", help="A file (default: the screen)."),
+    lang: LangOption = "",
 ) -> None:
     """Every field of the center's referrals, each exactly once, as CSV or JSON."""
-    found = _fetch_or_exit(center)
+    _ = cli_translator(lang)
+    found = _fetch_or_exit(center, _)
     text = to_json(found) if format is Format.JSON else to_csv(found)
     if output is None:
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        typer.echo(f"{len(found)} referencia(s) en {output}.", err=True)
+        typer.echo(_("{n} referencia(s) en {output}.").format(n=len(found), output=output), err=True)
 
 
 def to_csv(records: Sequence[Record]) -> str:

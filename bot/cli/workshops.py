@@ -20,8 +20,10 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.cli.common import cli_settings
+from bot.cli.common import LangOption, cli_language, cli_settings
+from bot.datafile import Translate
 from bot.errors import InputError
+from bot.i18n import N_, translator
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import Scheduler
@@ -34,11 +36,11 @@ COLUMNS = ("codigo", "estado", "lugar_en_espera", "inscrita", "idioma", "asistio
            "lugar_de_trabajo", "sector", "necesita_cuidado", "apoyo")
 ANSWERS = {"name": "nombre", "workplace": "lugar_de_trabajo", "industry": "sector",
            "childcare_needed": "necesita_cuidado", "access": "apoyo"}  # record field -> column
-TALLY_WORDS = {"sent": "enviados", "template": "enviados con plantilla",
-               "skipped_no_template": "sin enviar por falta de plantilla de WhatsApp",
-               "skipped_opted_out": "sin enviar porque pidió no recibir mensajes",
-               "skipped_cancelled": "sin enviar porque canceló",
-               "skipped_gone": "sin enviar (taller quitado o ya empezó)"}
+TALLY_WORDS = {"sent": N_("enviados"), "template": N_("enviados con plantilla"),
+               "skipped_no_template": N_("sin enviar por falta de plantilla de WhatsApp"),
+               "skipped_opted_out": N_("sin enviar porque pidió no recibir mensajes"),
+               "skipped_cancelled": N_("sin enviar porque canceló"),
+               "skipped_gone": N_("sin enviar (taller quitado o ya empezó)")}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is run as a formula by Excel
 
 FileOption = Annotated[Path, typer.Option("--file", help="The workshops data file.")]
@@ -49,47 +51,51 @@ class Format(StrEnum):
     JSON = "json"
 
 
-def _workshops(path: Path) -> WorkshopTable:
+def _workshops(path: Path, lang: str = "es") -> WorkshopTable:
     try:
-        return load_workshops(path)
+        return load_workshops(path, lang=lang)
     except InputError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
 
 
-def _redis_url() -> str:
+def _redis_url(_: Translate) -> str:
     url = cli_settings().redis_url
     if not url:
-        typer.echo("Falta REDIS_URL: los lugares están en el Redis del bot.", err=True)
+        typer.echo(_("Falta REDIS_URL: los lugares están en el Redis del bot."), err=True)
         raise typer.Exit(2)
     return url
 
 
 @app.command("list")
-def list_workshops(file: FileOption = WORKSHOPS_FILE) -> None:
+def list_workshops(file: FileOption = WORKSHOPS_FILE, lang: LangOption = "") -> None:
     """Every workshop in the file with its seats taken, waitlist and attendance."""
-    table = _workshops(file)
+    lang = lang or cli_language()
+    _ = translator(lang)
+    table = _workshops(file, lang)
 
     async def run() -> list[str]:
-        client = redis_from_url(_redis_url())
+        client = redis_from_url(_redis_url(_))
         try:
             seats = RedisSeats(client)
             lines = []
             for ws in table.by_id.values():
                 c = await seats.counts(ws.id)
-                lines.append(f"{ws.id}  {when_text(ws, 'es')}  «{ws.title}»\n"
-                             f"    lugares {c.confirmed}/{ws.capacity}, lista de espera {c.waiting}, "
-                             f"asistieron {c.attended}")
+                lines.append(f"{ws.id}  {when_text(ws, lang)}  «{ws.title}»\n    " + _(
+                    "lugares {confirmed}/{capacity}, lista de espera {waiting}, asistieron "
+                    "{attended}").format(confirmed=c.confirmed, capacity=ws.capacity,
+                                         waiting=c.waiting, attended=c.attended))
             tallies = await Scheduler(client).tallies()
             if tallies:
-                lines.append("Avisos: " + ", ".join(f"{TALLY_WORDS.get(k, k)} {v}"
-                                                    for k, v in sorted(tallies.items())))
+                lines.append(_("Avisos: {tallies}").format(tallies=", ".join(
+                    f"{_(TALLY_WORDS[k]) if k in TALLY_WORDS else k} {v}"
+                    for k, v in sorted(tallies.items()))))
             return lines
         finally:
             await client.aclose()
 
     lines = asyncio.run(run())
-    typer.echo("\n".join(lines) if lines else f"No hay talleres en {file}.")
+    typer.echo("\n".join(lines) if lines else _("No hay talleres en {file}.").format(file=file))
 
 
 @app.command()
@@ -98,11 +104,19 @@ def export(
     format: Annotated[Format, typer.Option("--format", help="csv (for Excel) or json.")] = Format.CSV,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     file: FileOption = WORKSHOPS_FILE,
+    lang: LangOption = "",
 ) -> None:
-    """Who signed up for one workshop: code, place, and the answers she agreed to give."""
-    if table_missing(file, workshop):
-        typer.echo(f"Aviso: «{workshop}» ya no está en {file}; exporto lo que hay.", err=True)
-    rows = asyncio.run(_rows(_redis_url(), workshop))
+    """Who signed up for one workshop: code, place, and the answers she agreed to give.
+
+    The file's columns and values stay in Spanish whatever `--lang` says: a spreadsheet that
+    reads them keeps working.
+    """
+    lang = lang or cli_language()
+    _ = translator(lang)
+    if table_missing(file, workshop, lang):
+        typer.echo(_("Aviso: «{workshop}» ya no está en {file}; exporto lo que hay.").format(
+            workshop=workshop, file=file), err=True)
+    rows = asyncio.run(_rows(_redis_url(_), workshop))
     if format is Format.JSON:
         data = (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
@@ -111,11 +125,11 @@ def export(
         typer.echo(data.decode("utf-8"), nl=False)
     else:
         output.write_bytes(data)
-        typer.echo(f"{len(rows)} inscripciones en {output}", err=True)
+        typer.echo(_("{n} inscripciones en {output}").format(n=len(rows), output=output), err=True)
 
 
-def table_missing(file: Path, workshop: str) -> bool:
-    return _workshops(file).get(workshop) is None
+def table_missing(file: Path, workshop: str, lang: str = "es") -> bool:
+    return _workshops(file, lang).get(workshop) is None
 
 
 async def _rows(url: str, workshop: str) -> list[dict[str, Any]]:
@@ -168,22 +182,27 @@ def attendance(
     workshop: Annotated[str, typer.Argument(help="The workshop id.")],
     codes: Annotated[list[str], typer.Argument(help="The codes of the women who came.")],
     file: FileOption = WORKSHOPS_FILE,
+    lang: LangOption = "",
 ) -> None:
     """Mark who came, by the codes they showed; exit 1 if a code is unknown."""
-    if table_missing(file, workshop):
-        typer.echo(f"No hay un taller «{workshop}» en {file}.", err=True)
+    lang = lang or cli_language()
+    _ = translator(lang)
+    if table_missing(file, workshop, lang):
+        typer.echo(_("No hay un taller «{workshop}» en {file}.").format(workshop=workshop, file=file),
+                   err=True)
         raise typer.Exit(2)
     wanted = [c.strip().upper() for c in codes if c.strip()]
 
     async def run() -> list[str]:
-        client = redis_from_url(_redis_url())
+        client = redis_from_url(_redis_url(_))
         try:
             return await RedisSeats(client).attend(workshop, wanted)
         finally:
             await client.aclose()
 
     unknown = asyncio.run(run())
-    typer.echo(f"Asistencia marcada: {len(wanted) - len(unknown)}.")
+    typer.echo(_("Asistencia marcada: {n}.").format(n=len(wanted) - len(unknown)))
     if unknown:
-        typer.echo(f"Nadie tiene estos códigos en «{workshop}»: {', '.join(unknown)}", err=True)
+        typer.echo(_("Nadie tiene estos códigos en «{workshop}»: {codes}").format(
+            workshop=workshop, codes=", ".join(unknown)), err=True)
         raise typer.Exit(1)

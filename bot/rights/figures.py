@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from bot.datafile import open_data, validate
+from bot.datafile import SPANISH, Translate, open_data, validate
 from bot.errors import FlowError
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, PLACEHOLDER
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, PLACEHOLDER, translator
 from bot.paths import DATA_DIR
 from bot.problems import Problem, Severity
 from bot.yamlsource import YamlDocument, plain
@@ -110,9 +110,11 @@ def load_dated_figures(path: Path = DATED_FIGURES_FILE, today: date | None = Non
     return DatedFigures({name: tuple(values) for name, values in table.figures.items()})
 
 
-def dated_figure_problems(path: Path = DATED_FIGURES_FILE, today: date | None = None) -> list[Problem]:
-    """The file's problems for `labor-bot flows check`, errors and warnings, with their lines."""
-    return _read(path, today or date.today())[1]
+def dated_figure_problems(path: Path = DATED_FIGURES_FILE, today: date | None = None,
+                          lang: str = "es") -> list[Problem]:
+    """The file's problems for `labor-bot flows check`, errors and warnings, with their lines,
+    in the language `lang`."""
+    return _read(path, today or date.today(), translator(lang))[1]
 
 
 def figure_names(path: Path) -> frozenset[str]:
@@ -121,18 +123,18 @@ def figure_names(path: Path) -> frozenset[str]:
     return frozenset(table.figures) if table else frozenset()
 
 
-def _read(path: Path, today: date) -> tuple[_FigureFile | None, list[Problem]]:
+def _read(path: Path, today: date, _: Translate = SPANISH) -> tuple[_FigureFile | None, list[Problem]]:
     doc, problems = open_data(path, Problem(path, 0, "figure-missing-file",
-                                            "falta el archivo de cifras con fecha"))
+                                            _("falta el archivo de cifras con fecha")), _)
     if doc is None:
         return None, problems
-    table, problems = validate(doc, _FigureFile, plain(doc.data), "figure-invalid")
+    table, problems = validate(doc, _FigureFile, plain(doc.data), "figure-invalid", _=_)
     if table is None:
         return None, problems
-    return table, _sanity_problems(doc, table, today)
+    return table, _sanity_problems(doc, table, today, _)
 
 
-def _sanity_problems(doc: YamlDocument, table: _FigureFile, today: date) -> list[Problem]:
+def _sanity_problems(doc: YamlDocument, table: _FigureFile, today: date, _: Translate) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(loc: tuple[str | int, ...], code: str, message: str,
@@ -141,25 +143,31 @@ def _sanity_problems(doc: YamlDocument, table: _FigureFile, today: date) -> list
 
     for name, values in table.figures.items():
         if not PLACEHOLDER.fullmatch(f"{{{name}}}"):
-            add((name,), "figure-name", f"«{name}»: el nombre de una cifra va en minúsculas, sin "
-                "acentos ni espacios, con «_» entre palabras (por ejemplo weekly_hours_limit)")
+            add((name,), "figure-name", _("«{name}»: el nombre de una cifra va en minúsculas, sin "
+                "acentos ni espacios, con «_» entre palabras (por ejemplo weekly_hours_limit)").format(
+                    name=name))
         if not values:
-            add((name,), "figure-no-value", f"«{name}» no tiene ningún valor")
+            add((name,), "figure-no-value", _("«{name}» no tiene ningún valor").format(name=name))
             continue
         for i in range(1, len(values)):
             if values[i].start <= values[i - 1].start:
                 add((name, i, "from"), "figure-order",
-                    f"«{name}»: las fechas «from» van de la más antigua a la más nueva, sin repetir "
-                    f"({values[i].start.isoformat()} no va después de {values[i - 1].start.isoformat()})")
+                    _("«{name}»: las fechas «from» van de la más antigua a la más nueva, sin "
+                      "repetir ({day} no va después de {before})").format(
+                          name=name, day=values[i].start.isoformat(),
+                          before=values[i - 1].start.isoformat()))
         if values[0].start > today:
             add((name, 0, "from"), "figure-not-in-force",
-                f"«{name}» no tiene valor para hoy ({today.isoformat()}): su primer valor empieza el "
-                f"{values[0].start.isoformat()}; agrega el valor vigente hoy con su fuente")
+                _("«{name}» no tiene valor para hoy ({today}): su primer valor empieza el {first}; "
+                  "agrega el valor vigente hoy con su fuente").format(
+                      name=name, today=today.isoformat(), first=values[0].start.isoformat()))
         for i, value in enumerate(values):
             others = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
             if _WORDS.search(value.value) and value.value_en is None and others:
                 add((name, i, "value"), "figure-untranslated",
-                    f"«{name}»: «{value.value}» tiene palabras y no tiene «value_en»; en inglés se "
-                    "mostraría en español. Pon solo el número (la palabra va en el texto del tema: "
-                    "«{" + name + "} horas») o agrega «value_en»", Severity.WARNING)
+                    _("«{name}»: «{value}» tiene palabras y no tiene «value_en»; en inglés se "
+                      "mostraría en español. Pon solo el número (la palabra va en el texto del "
+                      "tema: «{placeholder} horas») o agrega «value_en»").format(
+                          name=name, value=value.value, placeholder=f"{{{name}}}"),
+                    Severity.WARNING)
     return problems

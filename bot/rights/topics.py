@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Strict, StringConstraints, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from bot.datafile import Loc, open_data
+from bot.datafile import SPANISH, Loc, Translate, open_data
 from bot.errors import FlowError
-from bot.i18n import LANGUAGES, format_marker_in
+from bot.i18n import LANGUAGES, format_marker_in, translator
 from bot.paths import FLOWS_DIR
 from bot.problems import Problem, Severity
 from bot.rights.figures import figure_names, placeholders_in
@@ -109,14 +109,16 @@ class TopicCatalog:
 
 def load_topics(
     directory: Path = TOPICS_DIR, *, spec_ids: set[str] | None = None, today: date | None = None,
-    figures: Collection[str] | None = None,
+    figures: Collection[str] | None = None, lang: str = "es",
 ) -> TopicCatalog:
     """Read every content file; raise `FlowError` if `check_topics` finds any error.
 
     `figures`: the names of the dated figures the texts may name as `{name}` (any other `{…}` in
     a text is an error); by default those of `data/dated_figures.yaml` beside the topics folder.
+    `lang`: the language of the problems in the `FlowError`.
     """
-    reader = _Reader(directory, spec_ids, today or date.today(), _figures_beside(directory, figures))
+    reader = _Reader(directory, spec_ids, today or date.today(), _figures_beside(directory, figures),
+                     translator(lang))
     reader.run()
     errors = [p for p in reader.problems if p.severity is Severity.ERROR]
     if errors:
@@ -127,10 +129,12 @@ def load_topics(
 
 def check_topics(
     directory: Path, spec_ids: set[str] | None = None, *, today: date | None = None,
-    figures: Collection[str] | None = None,
+    figures: Collection[str] | None = None, lang: str = "es",
 ) -> list[Problem]:
-    """Every problem in the content files; with `spec_ids`, also ids missing or unknown."""
-    reader = _Reader(directory, spec_ids, today or date.today(), _figures_beside(directory, figures))
+    """Every problem in the content files, in the language `lang`; with `spec_ids`, also ids
+    missing or unknown."""
+    reader = _Reader(directory, spec_ids, today or date.today(), _figures_beside(directory, figures),
+                     translator(lang))
     reader.run()
     return reader.problems
 
@@ -152,6 +156,7 @@ class _Reader:
     spec_ids: set[str] | None
     today: date
     figures: frozenset[str]
+    tr: Translate = SPANISH  # the staff member's language
     problems: list[Problem] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     seen_ids: dict[str, tuple[Path, int]] = field(default_factory=dict)
@@ -159,12 +164,13 @@ class _Reader:
     seen_orders: dict[int, Path] = field(default_factory=dict)
 
     def run(self) -> None:
+        _ = self.tr
         for path in topic_files(self.directory):
             self._read_file(path)
         if len(self.categories) > MENU_MAX:
             self._add(self.directory, 0, "too-many-categories",
-                      f"hay {len(self.categories)} categorías y el menú muestra {MENU_MAX}: "
-                      "junta algunas en un mismo archivo")
+                      _("hay {n} categorías y el menú muestra {shown}: junta algunas en un mismo "
+                        "archivo").format(n=len(self.categories), shown=MENU_MAX))
         if self.spec_ids is not None:
             self._check_spec(self.spec_ids)
 
@@ -177,13 +183,14 @@ class _Reader:
         self._add(doc.path, doc.line_of(loc), code, message, severity)
 
     def _read_file(self, path: Path) -> None:
-        doc, problems = open_data(path)
+        _ = self.tr
+        doc, problems = open_data(path, _=_)
         if doc is None:
             self.problems += problems
             return
         if not isinstance(doc.data, dict):
-            self._add(path, 1, "not-a-topic-file", "un archivo de temas empieza con «category:», "
-                      "«title:», «order:» y «topics:»")
+            self._add(path, 1, "not-a-topic-file", _("un archivo de temas empieza con «category:», "
+                      "«title:», «order:» y «topics:»"))
             return
         data = plain(doc.data)
         header: _CategoryHeader | None = None
@@ -205,41 +212,49 @@ class _Reader:
                                             reviewed=header.reviewed))
 
     def _check_header(self, doc: YamlDocument, header: _CategoryHeader) -> None:
+        _ = self.tr
         self._check_text(doc, ("title",), header.title, TITLE_MAX, "title")
         self._check_review(doc, header.reviewed)
         if header.order < 1:
-            self._at(doc, ("order",), "invalid-value", "«order» es la posición en el menú: "
-                     "usa un número desde 1")
+            self._at(doc, ("order",), "invalid-value", _("«order» es la posición en el menú: "
+                     "usa un número desde 1"))
         other = self.seen_categories.setdefault(header.category, doc.path)
         if other != doc.path:
             self._at(doc, ("category",), "duplicate-category",
-                     f"la categoría «{header.category}» ya está en {other}")
+                     _("la categoría «{category}» ya está en {file}").format(
+                         category=header.category, file=other))
         other = self.seen_orders.setdefault(header.order, doc.path)
         if other != doc.path:
             self._at(doc, ("order",), "duplicate-order",
-                     f"otra categoría ya tiene «order: {header.order}» ({other}); "
-                     "cada categoría necesita su propio lugar en el menú")
+                     _("otra categoría ya tiene «order: {order}» ({file}); cada categoría necesita "
+                       "su propio lugar en el menú").format(order=header.order, file=other))
         if header.category != doc.path.stem:
             self._at(doc, ("category",), "category-file-name",
-                     f"la categoría «{header.category}» está en el archivo «{doc.path.name}»; "
-                     f"llama al archivo «{header.category}.yaml» para encontrarla fácil",
+                     _("la categoría «{category}» está en el archivo «{file}»; llama al archivo "
+                       "«{category}.yaml» para encontrarla fácil").format(
+                           category=header.category, file=doc.path.name),
                      Severity.WARNING)
 
     def _check_review(self, doc: YamlDocument, reviewed: Reviewed | None) -> None:
         """A warning, not an error: an old review must not take the answers away from workers."""
+        _ = self.tr
         if reviewed is None:
             self._at(doc, ("order",), "missing-reviewed",
-                     "falta quién revisó este archivo y cuándo: después de «order:» agrega "
-                     "«reviewed: {by: tu nombre o equipo, on: AAAA-MM-DD}»", Severity.WARNING)
+                     _("falta quién revisó este archivo y cuándo: después de «order:» agrega "
+                       "«reviewed: {{by: tu nombre o equipo, on: AAAA-MM-DD}}»").format(),
+                     Severity.WARNING)
             return
         limit = months_before(self.today, REVIEWED_MAX_AGE_MONTHS)
         if reviewed.on < limit:
             self._at(doc, ("reviewed",), "stale-reviewed",
-                     f"este archivo se revisó el {reviewed.on.isoformat()}, hace más de "
-                     f"{REVIEWED_MAX_AGE_MONTHS} meses: revisa cada respuesta con los datos legales "
-                     "vigentes (shared/spec/legal_facts.md) y actualiza «reviewed»", Severity.WARNING)
+                     _("este archivo se revisó el {day}, hace más de {months} meses: revisa cada "
+                       "respuesta con los datos legales vigentes (shared/spec/legal_facts.md) y "
+                       "actualiza «reviewed»").format(day=reviewed.on.isoformat(),
+                                                      months=REVIEWED_MAX_AGE_MONTHS),
+                     Severity.WARNING)
 
     def _read_topic(self, doc: YamlDocument, index: int, raw: Any, category: str) -> Topic | None:
+        _ = self.tr
         loc: Loc = ("topics", index)
         line = doc.line_of(loc)
         topic_id = raw.get("id") if isinstance(raw, dict) else None
@@ -248,7 +263,8 @@ class _Reader:
             where = self.seen_ids.setdefault(topic_id, (doc.path, line))
             if where != (doc.path, line):
                 self._at(doc, (*loc, "id"), "duplicate-id",
-                         f"el tema «{topic_id}» ya está en {where[0]}:{where[1]}")
+                         _("el tema «{id}» ya está en {file}:{line}").format(
+                             id=topic_id, file=where[0], line=where[1]))
                 return None
         try:
             entry = TopicEntry.model_validate(raw)
@@ -262,6 +278,7 @@ class _Reader:
 
     def _check_entry(self, doc: YamlDocument, loc: Loc, entry: TopicEntry) -> bool:
         """Checks that need a valid entry; True when it has no errors."""
+        _ = self.tr
         before = sum(p.severity is Severity.ERROR for p in self.problems)
         self._check_text(doc, (*loc, "title"), entry.title, TITLE_MAX, "title")
         self._check_text(doc, (*loc, "answer"), entry.answer, ANSWER_MAX, "answer")
@@ -272,35 +289,39 @@ class _Reader:
         for i, link in enumerate(entry.next):
             if link not in NEXT_LINKS:
                 self._at(doc, (*loc, "next", i), "unknown-next",
-                         f"«{link}» no es un enlace conocido.{_suggest(link, NEXT_LINKS)} "
-                         f"Usa: {', '.join(NEXT_LINKS)}")
+                         _("«{link}» no es un enlace conocido.{hint} Usa: {links}").format(
+                             link=link, hint=_suggest(link, NEXT_LINKS, _), links=", ".join(NEXT_LINKS)))
         for lang in entry.match:
             if lang not in LANGUAGES:
                 self._at(doc, (*loc, "match", lang), "unknown-language",
-                         f"idioma desconocido «{lang}» en «match»; usa: {', '.join(LANGUAGES)}")
+                         _("idioma desconocido «{lang}» en «match»; usa: {languages}").format(
+                             lang=lang, languages=", ".join(LANGUAGES)))
         age = (self.today - entry.checked).days
         if age > CHECKED_MAX_AGE_DAYS:
             self._at(doc, (*loc, "checked"), "stale-checked",
-                     f"las cifras de «{entry.id}» se revisaron el {entry.checked.isoformat()}, "
-                     "hace más de un año: revísalas con los datos legales vigentes y "
-                     "actualiza «checked»", Severity.WARNING)
+                     _("las cifras de «{id}» se revisaron el {day}, hace más de un año: revísalas "
+                       "con los datos legales vigentes y actualiza «checked»").format(
+                           id=entry.id, day=entry.checked.isoformat()),
+                     Severity.WARNING)
         return sum(p.severity is Severity.ERROR for p in self.problems) == before
 
     def _check_text(self, doc: YamlDocument, loc: Loc, text: str, limit: int, key: str) -> None:
+        _ = self.tr
         if not text:
-            self._at(doc, loc, "empty-text", f"«{key}» está vacío")
+            self._at(doc, loc, "empty-text", _("«{key}» está vacío").format(key=key))
         elif len(text) > limit:
-            hint = {"title": " (es el texto de un botón)",
-                    "answer": "; acórtala o pasa una parte a «more»"}.get(key, "")
+            hint = {"title": _(" (es el texto de un botón)"),
+                    "answer": _("; acórtala o pasa una parte a «more»")}.get(key, "")
             self._at(doc, loc, f"{key}-too-long",
-                     f"«{key}» tiene {len(text)} caracteres; el máximo es {limit}{hint}")
+                     _("«{key}» tiene {n} caracteres; el máximo es {limit}{hint}").format(
+                         key=key, n=len(text), limit=limit, hint=hint))
         self._check_placeholders(doc, loc, text, key)
         if found := format_marker_in(text):
             marker, seen = found
             self._at(doc, loc, "percent-sign",
-                     f"en «{seen}» las herramientas de traducción leen «{marker}» como "
-                     "un marcador y `make i18n` falla: escribe «por ciento», o pon después del "
-                     "«%» una palabra como «más» (por ejemplo «25% más»)")
+                     _("en «{seen}» las herramientas de traducción leen «{marker}» como un marcador "
+                       "y `make i18n` falla: escribe «por ciento», o pon después del «%» una "
+                       "palabra como «más» (por ejemplo «25% más»)").format(seen=seen, marker=marker))
 
     def _check_law_line(self, doc: YamlDocument, loc: Loc, text: str, key: str) -> None:
         """Article numbers go on one closing «Ley: …» line, not inside the sentences she reads.
@@ -308,6 +329,7 @@ class _Reader:
         A warning: the texts are being moved over, and an answer with an article inside is
         still better than no answer.
         """
+        _ = self.tr
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         law = [i for i, line in enumerate(lines) if line.startswith(LAW_LINE)]
         inline = [line for line in lines if not line.startswith(LAW_LINE) and INLINE_ARTICLE.search(line)]
@@ -315,71 +337,80 @@ class _Reader:
             found = INLINE_ARTICLE.search(inline[0])
             seen = found.group(0) if found else ""
             self._at(doc, loc, "inline-article",
-                     f"«{key}» nombra artículos dentro del texto («{seen}…»): pásalos a una última "
-                     f"línea «{LAW_LINE} LFT Art. …» y explica la regla con palabras",
+                     _("«{key}» nombra artículos dentro del texto («{seen}…»): pásalos a una "
+                       "última línea «{law} LFT Art. …» y explica la regla con palabras").format(
+                           key=key, seen=seen, law=LAW_LINE),
                      Severity.WARNING)
         if law and (len(law) > 1 or law[-1] != len(lines) - 1):
             self._at(doc, loc, "inline-article",
-                     f"en «{key}» la línea «{LAW_LINE} …» va una sola vez y al final del texto",
+                     _("en «{key}» la línea «{law} …» va una sola vez y al final del texto").format(
+                         key=key, law=LAW_LINE),
                      Severity.WARNING)
 
     def _check_placeholders(self, doc: YamlDocument, loc: Loc, text: str, key: str) -> None:
         """`{name}` must be a dated figure, and only in an answer (a title is a button label)."""
+        _ = self.tr
         for name in placeholders_in(text):
             if key == "title":
                 self._at(doc, loc, "unknown-placeholder",
-                         f"«{{{name}}}» en un título: los títulos no llevan cifras con fecha")
+                         _("«{placeholder}» en un título: los títulos no llevan cifras con "
+                           "fecha").format(placeholder=f"{{{name}}}"))
             elif name not in self.figures:
-                known = ", ".join(f"{{{f}}}" for f in sorted(self.figures)) or "ninguna"
+                known = ", ".join(f"{{{f}}}" for f in sorted(self.figures)) or _("ninguna")
                 self._at(doc, loc, "unknown-placeholder",
-                         f"«{{{name}}}» no es una cifra con fecha de flows/data/dated_figures.yaml."
-                         f"{_suggest(name, self.figures)} Cifras conocidas: {known}")
+                         _("«{placeholder}» no es una cifra con fecha de "
+                           "flows/data/dated_figures.yaml.{hint} Cifras conocidas: {known}").format(
+                               placeholder=f"{{{name}}}", hint=_suggest(name, self.figures, _),
+                               known=known))
 
     def _check_spec(self, spec_ids: set[str]) -> None:
+        _ = self.tr
         for topic_id, (path, line) in self.seen_ids.items():
             if topic_id not in spec_ids:
                 self._add(path, line, "unknown-id",
-                          f"el tema «{topic_id}» no está en la lista de temas (topics.yaml)."
-                          f"{_suggest(topic_id, spec_ids)}")
+                          _("el tema «{id}» no está en la lista de temas (topics.yaml).{hint}").format(
+                              id=topic_id, hint=_suggest(topic_id, spec_ids, _)))
         for topic_id in sorted(spec_ids - self.seen_ids.keys()):
             self._add(self.directory, 0, "missing-topic",
-                      f"el tema «{topic_id}» no tiene contenido en ningún archivo")
+                      _("el tema «{id}» no tiene contenido en ningún archivo").format(id=topic_id))
 
     def _schema_problem(self, doc: YamlDocument, prefix: Loc, error: ErrorDetails,
                         model: type[BaseModel]) -> None:
+        _ = self.tr
         loc: Loc = (*prefix, *error["loc"])
         key = str(error["loc"][-1]) if error["loc"] else ""
         kind = error["type"]
         if kind == "extra_forbidden" and len(error["loc"]) == 1:
             allowed = list(model.model_fields)
             self._at(doc, loc, "unknown-key",
-                     f"clave desconocida «{key}».{_suggest(key, allowed)} "
-                     f"Claves válidas aquí: {', '.join(allowed)}")
+                     _("clave desconocida «{key}».{hint} Claves válidas aquí: {allowed}").format(
+                         key=key, hint=_suggest(key, allowed, _), allowed=", ".join(allowed)))
         elif kind == "missing":
-            self._at(doc, loc, "missing-key", f"falta la clave «{key}»")
+            self._at(doc, loc, "missing-key", _("falta la clave «{key}»").format(key=key))
         else:
             where = ".".join(str(p) for p in error["loc"])
-            place = f" en «{where}»" if where else ""
+            place = _(" en «{where}»").format(where=where) if where else ""
             self._at(doc, loc, "invalid-value",
-                     f"valor no válido{place}: {_explain(kind, error['msg'])}")
+                     _("valor no válido{place}: {explanation}").format(
+                         place=place, explanation=_explain(kind, error["msg"], _)))
 
 
-def _explain(kind: str, default: str) -> str:
+def _explain(kind: str, default: str, _: Translate) -> str:
     if kind.startswith("date"):
-        return "escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24"
+        return _("escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24")
     if kind.startswith("int"):
-        return "debe ser un número entero"
+        return _("debe ser un número entero")
     return {
-        "string_type": "debe ser un texto",
-        "list_type": "debe ser una lista, por ejemplo [uno, dos]",
-        "dict_type": "debe tener un idioma por línea con su lista, por ejemplo «es: [uno, dos]»",
-        "model_type": "cada tema va en líneas con «id:», «title:», «answer:»…",
+        "string_type": _("debe ser un texto"),
+        "list_type": _("debe ser una lista, por ejemplo [uno, dos]"),
+        "dict_type": _("debe tener un idioma por línea con su lista, por ejemplo «es: [uno, dos]»"),
+        "model_type": _("cada tema va en líneas con «id:», «title:», «answer:»…"),
     }.get(kind, default)
 
 
-def _suggest(word: str, candidates: Iterable[str]) -> str:
+def _suggest(word: str, candidates: Iterable[str], _: Translate) -> str:
     guess = difflib.get_close_matches(word, list(candidates), n=1)
-    return f" ¿Quisiste decir «{guess[0]}»?" if guess else ""
+    return _(" ¿Quisiste decir «{guess}»?").format(guess=guess[0]) if guess else ""
 
 
 def months_before(day: date, months: int) -> date:

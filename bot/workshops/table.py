@@ -118,15 +118,16 @@ class WorkshopTable:
         return [w for w in self.by_id.values() if now < w.ends_at]
 
 
-def load_workshops(path: Path = WORKSHOPS_FILE, production: bool = False) -> WorkshopTable:
-    """The table, or `InputError` with `file:line: …` for the first error. No file: no workshops.
+def load_workshops(path: Path = WORKSHOPS_FILE, production: bool = False, lang: str = "es") -> WorkshopTable:
+    """The table, or `InputError` with `file:line: …` for the first error (in `lang`). No file:
+    no workshops.
 
     In production, sample workshops (`example: true`) are left out: a worker never signs up
     for a workshop that does not exist.
     """
     if not path.exists():
         return WorkshopTable({})
-    parsed = or_input_error(*_read(path, None))
+    parsed = or_input_error(*_read(path, None, translator(lang)))
     offered = [w for w in parsed.workshops if not (production and w.example)]
     ordered = sorted(offered, key=lambda w: w.starts_at)
     return WorkshopTable({w.id: w for w in ordered})
