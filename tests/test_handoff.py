@@ -132,11 +132,11 @@ def flows(tmp_path: Path) -> FlowSet:
     return complaint_flowset(tmp_path / "flows")
 
 
-async def _ask_for_a_person(flows: FlowSet, url: str) -> None:
+async def _ask_for_a_person(flows: FlowSet, url: str, message: str = "¿me pueden llamar?") -> None:
     store = RedisSessionStore.from_url(url)
     try:
         worker = Worker(build_service(Settings(), store, flows=flows), PHONE)
-        for text in ("hola", "si", "centro", "1", "Jalisco", "persona", "¿me pueden llamar?"):
+        for text in ("hola", "si", "centro", "1", "Jalisco", "persona", message):
             await worker.send(text)
     finally:
         await store.aclose()
@@ -178,6 +178,16 @@ def test_staff_list_and_release_a_worker(shipped_flows: FlowSet, clean_redis: st
     assert TAG not in runner.invoke(cli.app, ["list"], env=env).stdout
     again = runner.invoke(cli.app, ["release", TAG], env=env)
     assert again.exit_code == 1 and "no está esperando" in again.stdout
+
+
+def test_what_she_wrote_reaches_the_staff_terminal_without_control_characters(
+        flows: FlowSet, clean_redis: str) -> None:
+    message = "hola \x1b[2J\x1b[31mFAKE\x1b[0m \x1b]0;pwned\x07\nlinea"
+    asyncio.run(_ask_for_a_person(flows, clean_redis, message))
+    listed = CliRunner().invoke(cli.app, ["list", "--messages"], env={"REDIS_URL": clean_redis})
+    assert listed.exit_code == 0, listed.output
+    assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout
+    assert "hola \\x1b[2J\\x1b[31mFAKE" in listed.stdout and "\\nlinea" in listed.stdout  # shown, not run
 
 
 def test_release_needs_a_worker_as_list_shows_it(clean_redis: str) -> None:

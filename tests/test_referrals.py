@@ -177,3 +177,39 @@ def test_center_referrals_keeps_one_per_code() -> None:
 def test_referrals_speak_spanish_and_english_on_request(args: list[str], expected: str) -> None:
     result = CliRunner().invoke(app, ["list", "--center", CENTER, *args], env={"REDIS_URL": "", "LANG": ""})
     assert result.exit_code == 0 and expected in result.output
+
+
+# -- exports and terminals: formulas and control characters from her answers (red team F4, F5) ------
+
+FORMULA_NAME = '=HYPERLINK("http://x","click")'
+FORMULA_EMPLOYER = "+cmd|' /C calc'!A0"
+ESCAPES = "\x1b[2J\x1b[31mFAKE\x1b[0m \x1b]0;pwned\x07 \x9b31m"
+
+
+async def _refer_as(flows: FlowSet, url: str, name: str, employer: str) -> None:
+    service, store = _service(flows, url)
+    try:
+        worker = Worker(service)
+        for text in TO_CONFIRM:
+            await worker.send({"Ana Pérez": name, "Textiles ABC": employer}.get(text, text))
+        await worker.send("si")
+    finally:
+        await store.aclose()
+
+
+def test_the_export_defuses_formulas_and_prints_no_control_characters(flows: FlowSet,
+                                                                      clean_redis: str) -> None:
+    asyncio.run(_refer_as(flows, clean_redis, FORMULA_NAME, FORMULA_EMPLOYER + ESCAPES))
+    runner, env = CliRunner(), {"REDIS_URL": clean_redis}
+    for args in (["export", "--center", CENTER], ["export", "--center", CENTER, "--format", "json"],
+                 ["list", "--center", CENTER]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 0, result.output
+        assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in result.stdout), args
+    csv_out = runner.invoke(app, ["export", "--center", CENTER], env=env).stdout
+    (row,) = list(csv.DictReader(io.StringIO(csv_out)))
+    assert row["name"] == "'" + FORMULA_NAME
+    assert row["employer"].startswith("'" + FORMULA_EMPLOYER) and "\\x1b[2J" in row["employer"]
+    json_out = runner.invoke(app, ["export", "--center", CENTER, "--format", "json"], env=env).stdout
+    (record,) = json.loads(json_out)
+    assert record["employer"] == FORMULA_EMPLOYER + ESCAPES  # JSON escapes them and keeps the value

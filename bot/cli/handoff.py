@@ -26,6 +26,7 @@ from bot.i18n import N_
 from bot.outbox import Outbox, OutboxEntry
 from bot.service import BotService
 from bot.settings import Settings, make_store
+from bot.staffout import terminal_safe
 from bot.store.base import SessionStore, UserKey
 from bot.store.client import redis_from_url
 
@@ -123,11 +124,11 @@ def list_requests(
     found = asyncio.run(run())
     for request in found:
         center = request.asked.get("center") or "-"
-        typer.echo(f"{request.user}  {center}  {request.asked.get('at')}  "
+        typer.echo(terminal_safe(f"{request.user}  {center}  {request.asked.get('at')}  ")
                    + _("{n} mensaje(s)").format(n=len(request.messages)))
         for message in request.messages if show_messages else ():
             text = message.get("text", _("(ubicación)"))  # a shared location has no text
-            typer.echo(f"    {message.get('at')}: {text}")
+            typer.echo(terminal_safe(f"    {message.get('at')}: {text}"))
     typer.echo(_("{n} solicitud(es).").format(n=len(found)), err=True)
 
 
@@ -157,4 +158,4 @@ def release(worker: str = typer.Argument(..., help="The worker as `handoff list`
     typer.echo(_("Listo: {worker} vuelve a hablar con el bot. Mensaje en la cola de envío:").format(
         worker=worker))
     for reply in replies:
-        typer.echo(f"    {reply.text}")
+        typer.echo("    " + terminal_safe(reply.text, newlines=True).replace("\n", "\n    "))

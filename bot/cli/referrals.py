@@ -9,8 +9,6 @@ no `REDIS_URL` there is nothing to read across processes. `list` shows no person
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 from collections.abc import Sequence
 from enum import StrEnum
@@ -22,6 +20,7 @@ from bot.cli.common import LangOption, cli_settings, cli_translator
 from bot.datafile import Translate
 from bot.i18n import N_
 from bot.settings import Settings, make_store
+from bot.staffout import csv_text, json_safe, terminal_safe
 
 app = typer.Typer(help="Referrals sent to worker centers.", no_args_is_help=True)
 
@@ -77,7 +76,7 @@ def list_referrals(center: str = typer.Option(..., "--center", help="The center'
     _ = cli_translator(lang)
     found = _fetch_or_exit(center, _)
     for record in found:
-        typer.echo("  ".join(str(record.get(column) or "-") for column in LIST_COLUMNS))
+        typer.echo("  ".join(terminal_safe(record.get(column) or "-") for column in LIST_COLUMNS))
     typer.echo(_("{n} referencia(s) para {center}.").format(n=len(found), center=center), err=True)
 
 
@@ -100,18 +99,10 @@ def export(
 
 
 def to_csv(records: Sequence[Record]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({column: _cell(record.get(column)) for column in COLUMNS})
-    return buffer.getvalue()
+    """Every column of `COLUMNS`; formulas defused and control characters escaped."""
+    return csv_text(records, COLUMNS)
 
 
 def to_json(records: Sequence[Record]) -> str:
     shown = [{k: v for k, v in record.items() if k not in ("personal", "message_id")} for record in records]
-    return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
-
-
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
+    return json_safe(json.dumps(shown, ensure_ascii=False, indent=2)) + "\n"

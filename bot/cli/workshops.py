@@ -9,8 +9,6 @@ UTF-8 with a byte-order mark and CRLF lines, so Excel opens accents and ñ corre
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,6 +22,7 @@ from bot.cli.common import LangOption, cli_language, cli_settings
 from bot.datafile import Translate
 from bot.errors import InputError
 from bot.i18n import N_, translator
+from bot.staffout import csv_text, json_safe, terminal_safe
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import Scheduler
@@ -41,7 +40,6 @@ TALLY_WORDS = {"sent": N_("enviados"), "template": N_("enviados con plantilla"),
                "skipped_opted_out": N_("sin enviar porque pidió no recibir mensajes"),
                "skipped_cancelled": N_("sin enviar porque canceló"),
                "skipped_gone": N_("sin enviar (taller quitado o ya empezó)")}
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is run as a formula by Excel
 
 FileOption = Annotated[Path, typer.Option("--file", help="The workshops data file.")]
 
@@ -81,7 +79,7 @@ def list_workshops(file: FileOption = WORKSHOPS_FILE, lang: LangOption = "") -> 
             lines = []
             for ws in table.by_id.values():
                 c = await seats.counts(ws.id)
-                lines.append(f"{ws.id}  {when_text(ws, lang)}  «{ws.title}»\n    " + _(
+                lines.append(terminal_safe(f"{ws.id}  {when_text(ws, lang)}  «{ws.title}»") + "\n    " + _(
                     "lugares {confirmed}/{capacity}, lista de espera {waiting}, asistieron "
                     "{attended}").format(confirmed=c.confirmed, capacity=ws.capacity,
                                          waiting=c.waiting, attended=c.attended))
@@ -118,7 +116,7 @@ def export(
             workshop=workshop, file=file), err=True)
     rows = asyncio.run(_rows(_redis_url(_), workshop))
     if format is Format.JSON:
-        data = (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        data = (json_safe(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
     else:
         data = csv_bytes(rows)
     if output is None:
@@ -164,17 +162,7 @@ def export_row(row: RosterRow, record: dict[str, Any]) -> dict[str, Any]:
 
 def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
     """UTF-8 CSV with a BOM and CRLF: opens in Excel with accents intact; formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _cell(value: Any) -> Any:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA) else value
+    return csv_text(rows, COLUMNS, lineterminator="\r\n").encode("utf-8-sig")
 
 
 @app.command()
