@@ -13,6 +13,8 @@ from typing import IO, Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from bot.yamlsource import YamlSyntaxError, read_yaml
+
 Extracted = tuple[int, str | None, str, list[str]]
 
 
@@ -83,6 +85,6 @@ def _line_of_key(node: Any, key: str) -> int:
 def texts_of_file(path: Path) -> list[tuple[int, str]]:
     """The translatable texts of one file, for the checker's missing-translation warnings."""
     try:
-        return list(translatable_texts(YAML(typ="rt").load(path.read_text(encoding="utf-8"))))
-    except (YAMLError, ValueError):  # not readable (a bad date too): the checker says why
+        return list(translatable_texts(read_yaml(path).data))  # aliases and sizes limited there
+    except (YamlSyntaxError, OSError):  # not readable, or over the limits: the checker says why
         return []

@@ -10,8 +10,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from ruamel.yaml import YAML
-
 from bot.paths import FLOWS_DIR
 from bot.rights.analyzer import (
     MAX_TOKENS,
@@ -22,6 +20,7 @@ from bot.rights.analyzer import (
     normalize_words,
 )
 from bot.rights.topics import load_topics
+from bot.yamlsource import plain, read_yaml
 
 LANGUAGES = ("es", "en")
 
@@ -303,7 +302,7 @@ def _empty_rules() -> LanguageRules:
 
 
 def _read_yaml(path: Path) -> object:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return plain(read_yaml(path).data)  # the staff file limits (no aliases, size) apply here too
 
 
 def _lang_map(value: object) -> dict[str, str]:
