@@ -14,6 +14,7 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message", "asctime", "taskName", "color_message"}  # uvicorn's copy of msg with ANSI colours
 
 log = logging.getLogger("labor_bot.messages")
+QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "twilio", "hpack", "urllib3")
 
 
 def hash_user(salt: str, channel: str, user: str) -> str:
@@ -50,10 +51,13 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):  # uvicorn.access stays as `access_log` left it
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
-    # httpx logs every request URL at INFO, and the Bot API URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # Twilio's client logs every request in several INFO lines (the URL holds the account SID).
-    logging.getLogger("twilio").setLevel(logging.WARNING)
+    # Whatever LOG_LEVEL says, these libraries stay at WARNING: at INFO or DEBUG they print
+    # secrets and personal data. httpx and httpcore log every request URL (the Bot API URL holds
+    # the bot token); python-telegram-bot logs the token in "Set Bot API URL" and every call's
+    # parameters (chat ids, reply texts); Twilio's client logs every request (account SID, her
+    # number, the text). Their warnings and errors name no payload.
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def log_message(
