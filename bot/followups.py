@@ -51,17 +51,19 @@ class Followups:
 
 def staff_notice(kind: str, record: Mapping[str, object], directory: Directory) -> tuple[str, str] | None:
     """`(telegram chat id, text)` to post in the center's staff group for a new `referral` or
-    `handoff` record, or None when the center set no `staff_telegram_chat`. 
-    The text names no worker: staff find her with `labor-bot referrals export` or `handoff list`.
+    `handoff` record, or None when the center set no `staff_telegram_chat`.
+    The text names no worker (no name, employer, story or chat id): staff find her with
+    `labor-bot referrals export` or `handoff list`.
     """
     center = directory.get(record.get("center"))
     if center is None or not center.staff_telegram_chat:
         return None
     where = f"{record.get('state') or '-'}, {record.get('contact_channel') or '-'}"
     if kind == "referral":
+        # Only the code, the kind of case and the state: a Telegram group is beyond the reach of
+        # "borrar mis datos", so her name, employer and story stay in the store staff export from.
         text = (f"Nueva referencia {record.get('code')} ({record.get('kind')}; {where}).\n\n"
-                f"{record.get('summary', '')}\n\n"
-                f"Datos de contacto: labor-bot referrals export --center {center.id}")
+                f"Léela con: labor-bot referrals export --center {center.id}")
     elif kind == "handoff":
         text = (f"Una persona pide hablar con alguien ({where}). "
                 "Ve la solicitud con: labor-bot handoff list --messages")

@@ -203,9 +203,12 @@ def test_a_new_referral_is_posted_to_the_centers_staff_group(tmp_path: Path) -> 
                       + _center("b", 20.0, -99.0))
     directory = load_directory(path, production=False)
     record = {"center": "a", "code": "K7QM3XPA", "kind": "dismissal", "state": "CMX",
-              "contact_channel": "whatsapp", "summary": "*Resumen de tu caso*"}
+              "contact_channel": "whatsapp", "summary": "*Resumen de tu caso*\nNombre: Ana Pérez",
+              "name": "Ana Pérez", "employer": "Textiles ABC", "user": "{whatsapp:5215512345678}"}
     chat, text = staff_notice("referral", record, directory) or ("", "")
-    assert chat == "-1001234567890" and "K7QM3XPA" in text and "Resumen de tu caso" in text
+    assert chat == "-1001234567890" and "K7QM3XPA" in text and "dismissal" in text and "CMX" in text
+    for personal in ("Resumen", "Ana", "Textiles", "5215512345678"):  # the group is beyond "borrar mis datos"
+        assert personal not in text
     assert staff_notice("referral", {**record, "center": "b"}, directory) is None
     assert staff_notice("handoff", record, directory) is not None
     assert staff_notice("referral", record, Directory(())) is None
