@@ -41,7 +41,7 @@ def build_service(
     if seats is None:
         seats = RedisSeats(redis) if redis is not None else MemorySeats()
     service = BotService(flows, store if store is not None else make_store(settings), clock=clock,
-                         resolvers=workshop_resolvers(seats))
+                         resolvers=workshop_resolvers(seats), retention_days=settings.session_ttl_days)
     # Followups reads the flows through the service, so a hot reload (service.flows = new) reaches it.
     service.after_commit = Followups(lambda: service.flows, seats, outbox)
     return service

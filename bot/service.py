@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.core.engine import answer_request, pending_request, step
 from bot.core.events import Event
+from bot.core.flowfile import RETENTION_DAYS
 from bot.core.flowset import FlowSet
 from bot.core.session import Session
 from bot.core.turn import Reply, Turn
@@ -57,8 +58,10 @@ class BotService:
         clock: Callable[[], datetime] = utc_now,
         resolvers: Mapping[str, Resolver] | None = None,
         after_commit: AfterCommit | None = None,
+        retention_days: float = 7.0,
     ) -> None:
         self.resolvers = dict(resolvers or {})
+        self.retention_days = retention_days  # SESSION_TTL_DAYS, quoted by the privacy text
         self.flows = flows
         self.store = store
         self.clock = clock
@@ -78,6 +81,7 @@ class BotService:
         missing = sorted(awaited - set(self.resolvers))
         if missing:
             raise FlowError([f"no resolver answers «await: {name}»" for name in missing])
+        flows.defaults[RETENTION_DAYS] = f"{self.retention_days:g}"
         self._flows = flows
 
     async def handle(self, event: Event) -> tuple[Reply, ...]:

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from pydantic import BaseModel, ValidationError
 
 from bot.core.actions import ActionCatalog, ActionSpec, RequestSpec
-from bot.core.flowfile import PLACEHOLDER, Flow, Input, Option, State
+from bot.core.flowfile import DEFAULTS, PLACEHOLDER, Flow, Input, Option, State
 from bot.core.inputs import EXTRAS_BY_TYPE
 from bot.core.textnorm import normalize
 from bot.i18n import LANGUAGES, format_marker_in, translator
@@ -390,7 +390,7 @@ class FlowSetChecker:
         for source in self.sources.values():
             for name, state in source.flow.states.items():
                 node = (source.flow.flow, name)
-                available = known.get(node, set()) | self.provided_by(state)
+                available = known.get(node, set()) | self.provided_by(state) | set(DEFAULTS)
                 for loc, text in _texts_with_loc(state):
                     if found := format_marker_in(text):
                         self.error(source, ("states", name, *loc), "percent-sign",

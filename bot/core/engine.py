@@ -198,7 +198,7 @@ class _Run:
 
     # -- helpers for saying things ------------------------------------------------------
     def t(self, message: str, **values: Any) -> str:
-        return fill(self.flows.text(message, self.s.lang), {**self.vars, **values})
+        return fill(self.flows.text(message, self.s.lang), {**self.flows.defaults, **self.vars, **values})
 
     def tell(self, message: str, choices: Sequence[Choice] = (), **values: Any) -> None:
         self.replies.append(Reply(self.t(message, **values), tuple(choices)))

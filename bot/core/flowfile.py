@@ -30,6 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field
 NAME = r"^[a-z][a-z0-9_]*$"
 LANGS = ("es", "en")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# Placeholders every flow text may use, filled from the deployment's settings rather than from her
+# answers (`BotService` sets them from `Settings`; the engine only reads `FlowSet.defaults`).
+RETENTION_DAYS = "retention_days"  # SESSION_TTL_DAYS: how long her conversation is kept
+DEFAULTS: dict[str, str] = {RETENTION_DAYS: "7"}
 
 Name = Annotated[str, Field(pattern=NAME, max_length=40)]
 Target = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=81)]

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.core.actions import ActionCatalog
 from bot.core.commands import SystemText
-from bot.core.flowfile import Flow, State
+from bot.core.flowfile import DEFAULTS, Flow, State
 from bot.core.intents import Intents
 from bot.core.session import Position
 from bot.core.textnorm import normalize
@@ -51,6 +51,8 @@ class FlowSet:
     intents: Intents = field(default_factory=lambda: Intents(()))
     # The system texts staff changed in flows/texts/system.yaml (key -> Spanish), read by the loader.
     texts: dict[str, str] = field(default_factory=dict)
+    # The values of the settings' placeholders (`DEFAULTS`), for every text the engine fills.
+    defaults: dict[str, str] = field(default_factory=lambda: dict(DEFAULTS))
 
     def __post_init__(self) -> None:
         self.triggers = {
