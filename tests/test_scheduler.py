@@ -18,7 +18,7 @@ from bot.core.session import Session
 from bot.core.turn import Turn
 from bot.outbox import Outbox
 from bot.settings import Settings
-from bot.store.base import UserKey
+from bot.store.base import CommitResult, UserKey
 from bot.store.redis import RedisSessionStore
 from bot.workshops.scheduler import CHANNEL, GROUP, STREAM, Scheduler
 from bot.workshops.seats import Person, Terms
@@ -200,6 +200,37 @@ async def test_opted_out_and_cancelled_workers_get_nothing(rig: Rig, bot_api: Fa
     await outbox.deliver("w1", {CHANNEL: sender}, block_ms=10)
     assert bot_api.sent() == []
     assert sender.counts == {"skipped_opted_out": 1, "skipped_cancelled": 1}
+
+
+async def test_her_baja_outlives_her_session(rig: Rig, clean_redis: str, bot_api: FakeBotApi) -> None:
+    """She says *baja*, then says nothing for longer than SESSION_TTL_DAYS: still no reminder."""
+    await rig.sign_up(TELEGRAM)
+    brief = RedisSessionStore.from_url(clean_redis, session_ttl=timedelta(milliseconds=100))
+    try:
+        await rig.talked(TELEGRAM, SIGNED_UP, opted_out=True)
+        key = UserKey("telegram", "777")
+        session = Session(flow="main", state="menu", started_at=SIGNED_UP, updated_at=SIGNED_UP,
+                          opted_out=True)
+        assert await brief.commit(key, "m2", 1, Turn(session), SIGNED_UP) == CommitResult.APPLIED
+        await asyncio.sleep(0.3)
+        assert (await brief.load(key, "peek")).session is None  # her session has expired…
+        assert await brief.opted_out(key)  # …her *baja* has not
+    finally:
+        await brief.aclose()
+    outbox, sender = rig.outbox(), rig.sender()
+    await outbox.ensure_group()
+    await rig.due_now(DAY_BEFORE)
+    await outbox.deliver("w1", {CHANNEL: sender}, block_ms=10)
+    assert bot_api.sent() == [] and sender.counts == {"skipped_opted_out": 1}
+
+
+async def test_writing_again_takes_her_baja_back(rig: Rig) -> None:
+    key = UserKey("telegram", "777")
+    await rig.talked(TELEGRAM, SIGNED_UP, opted_out=True)
+    assert await rig.store.opted_out(key)
+    session = Session(flow="main", state="menu", started_at=SIGNED_UP, updated_at=SIGNED_UP)
+    assert await rig.store.commit(key, "m2", 1, Turn(session), SIGNED_UP) == CommitResult.APPLIED
+    assert not await rig.store.opted_out(key)
 
 
 async def test_a_notice_is_enqueued_once_even_if_collected_again(rig: Rig) -> None:

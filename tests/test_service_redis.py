@@ -63,6 +63,9 @@ class CountingStore:
     async def records(self, kind: str) -> list[dict[str, object]]:
         return await self.inner.records(kind)
 
+    async def opted_out(self, key: UserKey) -> bool:
+        return await self.inner.opted_out(key)
+
     async def ping(self) -> bool:
         return await self.inner.ping()
 

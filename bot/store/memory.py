@@ -19,6 +19,7 @@ class MemorySessionStore:
         self._sessions: dict[UserKey, tuple[int, Session]] = {}
         self._replies: dict[tuple[UserKey, str], tuple[datetime, tuple[Reply, ...]]] = {}
         self._records: dict[str, list[dict[str, object]]] = {}
+        self._opted_out: set[UserKey] = set()  # outlives her session, as in the Redis store
         self._idempotency_ttl = idempotency_ttl
         self._lock = asyncio.Lock()
 
@@ -49,7 +50,14 @@ class MemorySessionStore:
                 self._sessions.pop(key, None)
             else:
                 self._sessions[key] = (version + 1, turn.session)
+                if turn.session.opted_out:
+                    self._opted_out.add(key)
+                else:
+                    self._opted_out.discard(key)
             return CommitResult.APPLIED
+
+    async def opted_out(self, key: UserKey) -> bool:
+        return key in self._opted_out
 
     async def records(self, kind: str) -> list[dict[str, object]]:
         return list(self._records.get(kind, ()))
@@ -63,6 +71,7 @@ class MemorySessionStore:
     def _forget(self, key: UserKey) -> None:
         """Drop the session and stored replies; keep records but strip what identifies her."""
         self._sessions.pop(key, None)
+        self._opted_out.discard(key)
         for seen in [k for k in self._replies if k[0] == key]:
             del self._replies[seen]
         for records in self._records.values():

@@ -9,6 +9,9 @@ of one worker carries it, so all keys one message touches hash to one Redis Clus
                         refreshed by every commit. No key means version 0 (no session).
     lb:T:m:<message id> string, the replies JSON of a handled message, PX = 48 h. Its
                         existence is what makes a redelivered message a DUPLICATE.
+    lb:T:o              string "1" while she has said *baja* (stop messages), PX = 400 days: it
+                        outlives her session, so the reminder sender still skips her after the
+                        session expired. Deleted when she writes again and by "delete my data".
     lb:T:i              sorted set of the worker's message ids scored by server time (ms),
                         PX = 48 h; lets "delete my data" find and delete her `m` keys.
                         Ids older than 48 h are pruned on each commit.
@@ -79,11 +82,13 @@ from bot.store.client import RedisClient, is_cluster_url, redis_from_url, unavai
 
 DEFAULT_SESSION_TTL = timedelta(days=7)
 IDEMPOTENCY_TTL = timedelta(hours=48)
-# KEYS: 1 session, 2 id index, 3 this message's replies, 4 the slot's record list.
+# Longer than any workshop's reminders are scheduled ahead (seat keys go 60 days after the start).
+OPT_OUT_TTL = timedelta(days=400)
+# KEYS: 1 session, 2 id index, 3 this message's replies, 4 the slot's record list, 5 her opt-out.
 # ARGV: 1 message id, 2 expected version, 3 session JSON ("" deletes it), 4 session TTL ms,
 #       5 replies JSON, 6 idempotency TTL ms, 7 prefix of her message keys, 8 her tag,
-#       9 number of effects, then one (kind, record JSON) pair per effect; an empty record
-#       JSON marks the forget_user effect.
+#       9 opt-out TTL ms, 10 number of effects, then one (kind, record JSON) pair per effect;
+#       an empty record JSON marks the forget_user effect.
 _COMMIT = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
 local raw = redis.call('GET', KEYS[1])
@@ -98,6 +103,7 @@ local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 local function forget()
   redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[5])
   for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     redis.call('DEL', ARGV[7] .. id)
   end
@@ -112,8 +118,8 @@ local function forget()
   end
 end
 
-for i = 0, tonumber(ARGV[9]) - 1 do
-  local kind, record = ARGV[10 + 2 * i], ARGV[11 + 2 * i]
+for i = 0, tonumber(ARGV[10]) - 1 do
+  local kind, record = ARGV[11 + 2 * i], ARGV[12 + 2 * i]
   if record == '' then
     forget()
   else
@@ -131,6 +137,12 @@ if ARGV[3] == '' then
   redis.call('DEL', KEYS[1])
 else
   redis.call('SET', KEYS[1], string.format('%d', version + 1) .. ':' .. ARGV[3], 'PX', ARGV[4])
+  -- Her *baja* outlives the session; any later message of hers takes it back.
+  if cjson.decode(ARGV[3]).opted_out == true then
+    redis.call('SET', KEYS[5], '1', 'PX', ARGV[9])
+  else
+    redis.call('DEL', KEYS[5])
+  end
 end
 return 'applied'
 """
@@ -185,6 +197,7 @@ class RedisSessionStore:
         self._wait_timeout = wait_timeout
         self._session_ttl_ms = _ms(session_ttl)
         self._idempotency_ttl_ms = _ms(idempotency_ttl)
+        self._opt_out_ttl_ms = _ms(OPT_OUT_TTL)
         self._commit = client.register_script(_COMMIT)
         _slot_fillers()  # built now rather than inside the first request
 
@@ -259,10 +272,12 @@ class RedisSessionStore:
             self._idempotency_ttl_ms,
             _message_key(key, ""),
             key.tag,
+            self._opt_out_ttl_ms,
             len(turn.effects),
             *effects,
         ]
-        keys = [_session_key(key), _ids_key(key), _message_key(key, message_id), _records_key(filler)]
+        keys = [_session_key(key), _ids_key(key), _message_key(key, message_id), _records_key(filler),
+                _opt_out_key(key)]
         async with self._turn():
             if kinds:
                 async with self._redis.pipeline(transaction=False) as pipe:
@@ -271,6 +286,11 @@ class RedisSessionStore:
                     await pipe.execute()
             result = await self._commit(keys=keys, args=args)
         return CommitResult(result.decode() if isinstance(result, bytes) else str(result))
+
+    async def opted_out(self, key: UserKey) -> bool:
+        """She said *baja* and has not written since (kept beyond her session's expiry)."""
+        async with self._turn():
+            return bool(await self._redis.exists(_opt_out_key(key)))
 
     async def records(self, kind: str) -> list[dict[str, object]]:
         """All records of `kind` from every slot in its index, oldest commit first."""
@@ -308,6 +328,10 @@ def _session_key(key: UserKey) -> str:
 
 def _ids_key(key: UserKey) -> str:
     return f"lb:{key.tag}:i"
+
+
+def _opt_out_key(key: UserKey) -> str:
+    return f"lb:{key.tag}:o"
 
 
 def _message_key(key: UserKey, message_id: str) -> str:

@@ -187,8 +187,8 @@ class NoticeSender:
             return "skipped_cancelled"
         channel, _, user = notice.tag.strip("{}").partition(":")
         session = (await self.store.load(UserKey(channel, user), "notice")).session
-        if session is not None and session.opted_out:
-            return "skipped_opted_out"
+        if (session is not None and session.opted_out) or await self.store.opted_out(UserKey(channel, user)):
+            return "skipped_opted_out"  # her *baja* holds after her session expired, too
         lang = session.lang if session is not None else held[0].lang
         key, text, variables = notice_words(notice, ws, lang, held[0].discreet, now)
         sender = self.channels.get(channel)
