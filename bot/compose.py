@@ -9,6 +9,7 @@ from bot.core.flowset import FlowSet
 from bot.followups import Followups
 from bot.loader import load_assets
 from bot.outbox import Outbox
+from bot.purge import Purger
 from bot.service import BotService, utc_now
 from bot.settings import Settings, make_store
 from bot.store.base import SessionStore
@@ -43,5 +44,6 @@ def build_service(
     service = BotService(flows, store if store is not None else make_store(settings), clock=clock,
                          resolvers=workshop_resolvers(seats), retention_days=settings.session_ttl_days)
     # Followups reads the flows through the service, so a hot reload (service.flows = new) reaches it.
-    service.after_commit = Followups(lambda: service.flows, seats, outbox)
+    service.after_commit = Followups(lambda: service.flows, seats, outbox,
+                                     Purger(redis, seats) if redis is not None else None)
     return service

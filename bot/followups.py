@@ -2,7 +2,9 @@
 
 It runs after the atomic commit, only for a message applied for the first time (never for a
 redelivery), and never changes what the worker is told. If the process dies in between, the
-record itself is safe in the store; only the convenience notice is lost.
+record itself is safe in the store; only the convenience notice is lost. The clean-up after
+"delete my data" is not lost: her commit left an entry that `labor-bot worker` retries
+(`bot.purge`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from bot.complaint.directory import Directory
 from bot.core.flowset import FlowSet
 from bot.core.turn import FORGET, Reply, Turn
 from bot.outbox import Outbox, OutboxEntry
+from bot.purge import Purger
 from bot.store.base import UserKey
+from bot.store.redis import slot_filler_of
 from bot.workshops.resolvers import forget_places
 from bot.workshops.seats import Seats
 
@@ -28,8 +32,9 @@ STAFF_KINDS = frozenset({"referral", "handoff"})
 class Followups:
     """`await followups(key, turn)` after a commit; give it to `BotService(after_commit=...)`."""
 
-    def __init__(self, flows: Callable[[], FlowSet], seats: Seats, outbox: Outbox | None) -> None:
-        self.flows, self.seats, self.outbox = flows, seats, outbox
+    def __init__(self, flows: Callable[[], FlowSet], seats: Seats, outbox: Outbox | None,
+                 purger: Purger | None = None) -> None:
+        self.flows, self.seats, self.outbox, self.purger = flows, seats, outbox, purger
 
     async def __call__(self, key: UserKey, turn: Turn) -> None:
         assets = self.flows().assets
@@ -37,7 +42,11 @@ class Followups:
             return  # a flow set loaded without data: no seats to free, no centers to notify
         for effect in turn.effects:
             if effect.kind == FORGET:
-                await forget_places(self.seats, key, assets.workshops, datetime.now(UTC))
+                now = datetime.now(UTC)
+                await forget_places(self.seats, key, assets.workshops, now)
+                if self.purger is not None:  # the durable part: reminders and dead letters too,
+                    # and the entry her commit left is removed (else `labor-bot worker` retries it)
+                    await self.purger.purge_slot(slot_filler_of(key), assets.workshops, now)
             elif effect.kind in STAFF_KINDS and self.outbox is not None:
                 await self._notify_staff(effect.kind, effect.data, assets.directory)
 

@@ -1,5 +1,8 @@
 """`labor-bot worker`: sends workshop reminders and "a seat is yours" notices.
 
+It also finishes, durably, the clean-up after "delete my data" outside her own keys (seats,
+scheduled reminders, dead letters; `bot.purge`) when the server could not finish it.
+
 It runs the scheduler (notices from the seat scripts into the due set, and due ones into the
 notices stream) and a consumer of that stream, until SIGINT or SIGTERM. Run one or more,
 beside `labor-bot serve`, all on the same Redis. Settings come from the environment and ./.env
@@ -36,6 +39,7 @@ from bot.cli.common import cli_settings
 from bot.errors import InputError
 from bot.logs import configure_logging
 from bot.outbox import DeliveryFailed
+from bot.purge import Purger
 from bot.settings import Settings, prepare_process
 from bot.store.client import redis_from_url
 from bot.store.redis import RedisSessionStore
@@ -112,6 +116,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, interval: float
         log.info("worker started", extra={"channels": sorted(channels)})
         await asyncio.gather(
             scheduler.run(seats, lambda: list(workshops().by_id), stop, interval=interval),
+            Purger(client, seats).run(workshops, stop, interval=max(interval, 5.0)),
             outbox.run(consumer, {CHANNEL: sender}, stop, block_ms=int(min(interval, 1.0) * 1000)),
         )
     return sender

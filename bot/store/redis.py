@@ -22,6 +22,14 @@ of one worker carries it, so all keys one message touches hash to one Redis Clus
                         `records(kind)` returns: `{"user": T, "message_id": ..., **data}`.
                         No TTL: records are kept until staff tools remove them.
     lb:idx:<kind>       set of the `F`s whose list holds (or may hold) records of `kind`.
+    lb:{F}:f:<hash>     string, the replies JSON of a "delete my data" message, PX = 48 h, in
+                        place of her `m` key: `hash` is a SHA-256 of her tag and the message id,
+                        so a redelivery is still a DUPLICATE but no key name says who asked.
+    lb:p:{F}            list of forgets whose clean-up outside her slot is still owed (her seats,
+                        scheduled reminders, dead letters): JSON `{"tag": T, "message_id": …}`,
+                        pushed by the forget's own commit and removed once `bot.purge` is done.
+    lb:idx:purge        set of the `F`s whose `lb:p:{F}` may hold entries (written first, as
+                        `lb:idx:<kind>` is).
 
 Why records live in per-slot lists rather than in `lb:T:r`: after "delete my data" her
 anonymous records must stay (counts) but nothing may name her. A per-worker key or an
@@ -63,6 +71,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import hashlib
 import json
 from binascii import crc_hqx
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -84,13 +93,17 @@ DEFAULT_SESSION_TTL = timedelta(days=7)
 IDEMPOTENCY_TTL = timedelta(hours=48)
 # Longer than any workshop's reminders are scheduled ahead (seat keys go 60 days after the start).
 OPT_OUT_TTL = timedelta(days=400)
-# KEYS: 1 session, 2 id index, 3 this message's replies, 4 the slot's record list, 5 her opt-out.
+PURGE = "purge"  # `lb:idx:purge`
+# KEYS: 1 session, 2 id index, 3 this message's replies, 4 the slot's record list, 5 her opt-out,
+#       6 this message's replies if it forgets her (named by a hash), 7 the slot's purge list.
 # ARGV: 1 message id, 2 expected version, 3 session JSON ("" deletes it), 4 session TTL ms,
 #       5 replies JSON, 6 idempotency TTL ms, 7 prefix of her message keys, 8 her tag,
 #       9 opt-out TTL ms, 10 number of effects, then one (kind, record JSON) pair per effect;
 #       an empty record JSON marks the forget_user effect.
 _COMMIT = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
+if redis.call('EXISTS', KEYS[3]) == 1 or redis.call('EXISTS', KEYS[6]) == 1 then
+  return 'duplicate'
+end
 local raw = redis.call('GET', KEYS[1])
 local version = 0
 if raw then version = tonumber(string.match(raw, '^(%d+):')) end
@@ -101,7 +114,9 @@ local time = redis.call('TIME')
 local stamp = time[1] .. string.format('%06d', tonumber(time[2]))
 local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
+local forgotten = false
 local function forget()
+  forgotten = true
   redis.call('DEL', KEYS[1])
   redis.call('DEL', KEYS[5])
   for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
@@ -127,12 +142,18 @@ for i = 0, tonumber(ARGV[10]) - 1 do
   end
 end
 
--- Stored after a forget, so a redelivered "delete my data" gets the same answer.
-redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
-redis.call('ZADD', KEYS[2], now_ms, ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf',
-  '(' .. string.format('%d', now_ms - tonumber(ARGV[6])))
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
+if forgotten then
+  -- Stored under a name that says nothing about her, so a redelivered "delete my data" gets
+  -- the same answer; and the clean-up of what lives outside her slot is owed, durably.
+  redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6])
+  redis.call('RPUSH', KEYS[7], cjson.encode({tag = ARGV[8], message_id = ARGV[1]}))
+else
+  redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
+  redis.call('ZADD', KEYS[2], now_ms, ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf',
+    '(' .. string.format('%d', now_ms - tonumber(ARGV[6])))
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[1])
 else
@@ -244,9 +265,10 @@ class RedisSessionStore:
 
     async def load(self, key: UserKey, message_id: str) -> Loaded:
         async with self._turn():
-            # One MGET: both keys carry her hash tag, so it is one command on a cluster too.
-            keys = (_session_key(key), _message_key(key, message_id))
-            raw_session, raw_replies = await self._redis.mget(*keys)
+            # One MGET: all three keys are in her slot, so it is one command on a cluster too.
+            keys = (_session_key(key), _message_key(key, message_id), _forget_key(key, message_id))
+            raw_session, raw_replies, raw_forget = await self._redis.mget(*keys)
+        raw_replies = raw_replies if raw_replies is not None else raw_forget
         replies = replies_from_json(json.loads(raw_replies)) if raw_replies is not None else None
         if raw_session is None:
             return Loaded(None, 0, replies)
@@ -262,6 +284,8 @@ class RedisSessionStore:
             record = {"user": key.tag, "message_id": message_id, **effect.data}
             effects += [effect.kind, "" if effect.kind == FORGET else _dumps(record)]
         kinds = {effect.kind for effect in turn.effects} - {FORGET}
+        if any(effect.kind == FORGET for effect in turn.effects):
+            kinds.add(PURGE)  # not a record kind: its index lists the slots with a purge list
         filler = _slot_filler(_session_key(key))
         args: list[str | int] = [
             message_id,
@@ -277,12 +301,12 @@ class RedisSessionStore:
             *effects,
         ]
         keys = [_session_key(key), _ids_key(key), _message_key(key, message_id), _records_key(filler),
-                _opt_out_key(key)]
+                _opt_out_key(key), _forget_key(key, message_id), purge_list_key(filler)]
         async with self._turn():
             if kinds:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for kind in sorted(kinds):
-                        pipe.sadd(_index_key(kind), filler)
+                        pipe.sadd(index_key(kind), filler)
                     await pipe.execute()
             result = await self._commit(keys=keys, args=args)
         return CommitResult(result.decode() if isinstance(result, bytes) else str(result))
@@ -295,7 +319,7 @@ class RedisSessionStore:
     async def records(self, kind: str) -> list[dict[str, object]]:
         """All records of `kind` from every slot in its index, oldest commit first."""
         async with self._turn():
-            members = await self._redis.smembers(_index_key(kind))
+            members = await self._redis.smembers(index_key(kind))
             fillers = sorted(m.decode() if isinstance(m, bytes) else m for m in members)
             async with self._redis.pipeline(transaction=False) as pipe:
                 for filler in fillers:
@@ -330,6 +354,21 @@ def _ids_key(key: UserKey) -> str:
     return f"lb:{key.tag}:i"
 
 
+def _forget_key(key: UserKey, message_id: str) -> str:
+    digest = hashlib.sha256(f"{key.tag}\0{message_id}".encode()).hexdigest()[:32]
+    return f"lb:{{{_slot_filler(_session_key(key))}}}:f:{digest}"
+
+
+def purge_list_key(filler: str) -> str:
+    """The slot's list of forgets whose clean-up outside her slot is owed (see `bot.purge`)."""
+    return f"lb:p:{{{filler}}}"
+
+
+def slot_filler_of(key: UserKey) -> str:
+    """The nameless hash tag of her slot (where her purge entry is)."""
+    return _slot_filler(_session_key(key))
+
+
 def _opt_out_key(key: UserKey) -> str:
     return f"lb:{key.tag}:o"
 
@@ -342,7 +381,7 @@ def _records_key(filler: str) -> str:
     return f"lb:r:{{{filler}}}"
 
 
-def _index_key(kind: str) -> str:
+def index_key(kind: str) -> str:
     return f"lb:idx:{kind}"
 
 
