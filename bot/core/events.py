@@ -34,6 +34,9 @@ class Event:
     phone: str | None = None
     lang_hint: str | None = None
     data: Mapping[str, Any] | None = None  # RESULT only: variables the answer sets
+    # Sent by staff tooling (`labor-bot handoff release`), never built from a channel's payload:
+    # only such an event may carry a staff-only value (`cmd:release`).
+    staff: bool = False
 
     def __post_init__(self) -> None:
         if len(self.text) > MAX_TEXT:
