@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.core.events import MAX_TEXT, Event, EventKind
+from bot.core.events import MAX_TEXT, Event, EventKind, without_surrogates
 from bot.errors import StoreConflict, StoreUnavailable
 from webhooks.runtime import Runtime, trouble
 
@@ -51,6 +51,13 @@ class WebchatMessage(BaseModel):
         return Event(EventKind.TEXT, text=self.text, **base)
 
 
+def _scrubbed(data: Any) -> Any:
+    """The message's own strings without lone surrogates (answered, not refused; see events)."""
+    if not isinstance(data, dict):
+        return data
+    return {k: without_surrogates(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
 router = APIRouter()
 
 
@@ -76,8 +83,10 @@ async def webchat_message(request: Request) -> JSONResponse:
     "lang"}`: `lang` is the conversation's language, which the page's own labels follow."""
     runtime: Runtime = request.app.state.runtime
     try:
-        message = WebchatMessage.model_validate(json.loads(await request.body()))
-    except (ValueError, ValidationError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        message = WebchatMessage.model_validate(_scrubbed(json.loads(await request.body())))
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors; JSON nested thousands deep is a
+    # RecursionError: each is the sender's fault, a 400 without a traceback.
+    except (ValueError, ValidationError, RecursionError):
         runtime.metrics.errors.labels(CHANNEL, "bad_request").inc()
         return JSONResponse({"error": "expected JSON: user, message_id, text or value"}, status_code=400)
     if not message.text.strip() and not message.value:
