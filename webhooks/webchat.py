@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.events import MAX_TEXT, Event, EventKind, without_surrogates
 from bot.errors import StoreConflict, StoreUnavailable
+from bot.i18n import language_from_hint, translate
+from webhooks.limits import BUSY, Admission
 from webhooks.runtime import Runtime, trouble
 
 CHANNEL = "webchat"
@@ -92,6 +94,11 @@ async def webchat_message(request: Request) -> JSONResponse:
     if not message.text.strip() and not message.value:
         return JSONResponse({"error": "empty message"}, status_code=400)
     try:
+        # The client's address as uvicorn gives it (X-Forwarded-For only from FORWARDED_ALLOW_IPS).
+        address = request.client.host if request.client is not None else "unknown"
+        if await runtime.admit_webchat(message.user, address) is not Admission.ALLOW:
+            busy = translate(language_from_hint(message.lang), BUSY)
+            return JSONResponse({"error": "busy", "message": busy}, status_code=429)
         replies = await runtime.converse(message.event())
     except (StoreUnavailable, StoreConflict):
         return JSONResponse({"error": "unavailable", "message": trouble(message.lang)}, status_code=503)
