@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core.flowset import FlowSet
-from bot.followups import Followups
+from bot.followups import Followups, NoticeBudget
 from bot.loader import load_assets
 from bot.outbox import Outbox
 from bot.purge import Purger
@@ -44,6 +44,7 @@ def build_service(
     service = BotService(flows, store if store is not None else make_store(settings), clock=clock,
                          resolvers=workshop_resolvers(seats), retention_days=settings.session_ttl_days)
     # Followups reads the flows through the service, so a hot reload (service.flows = new) reaches it.
-    service.after_commit = Followups(lambda: service.flows, seats, outbox,
+    budget = NoticeBudget(redis, settings.staff_notices_per_hour)
+    service.after_commit = Followups(lambda: service.flows, seats, outbox, budget,
                                      Purger(redis, seats) if redis is not None else None)
     return service

@@ -11,7 +11,9 @@ Life of an entry: `add` (XADD) -> taken by one consumer (XREADGROUP ">", or XAUT
 sat pending longer than `claim_idle`, e.g. because its consumer died) -> delivered, then XACK
 and XDEL in one MULTI. A failed delivery re-adds what is left with one more attempt and a
 `not_before` time and acks the old entry, in one MULTI. An entry taken before its time is left
-pending and comes back through XAUTOCLAIM. Delivery is at least once.
+pending; the consumer that took it claims it again (XCLAIM) as soon as it is due, so a retry
+follows its backoff rather than `claim_idle`; if that consumer died, XAUTOCLAIM brings it back
+to another. Delivery is at least once.
 
 A process leaves pending an entry for a channel it has no sender for; another process takes it
 once it has been idle for `claim_idle`. Jobs served by different processes (replies, workshop
@@ -115,6 +117,9 @@ class Outbox:
         self._max_attempts = max_attempts
         self._clock = clock
         self._cursor = "0-0"
+        # Entries this consumer took before their time and left pending: id -> (due, taken at,
+        # on the monotonic clock).
+        self._early: dict[str, tuple[float, float]] = {}
 
     async def add(self, entry: OutboxEntry) -> str:
         entry_id = await self._redis.xadd(self.stream, entry.to_fields())  # type: ignore[arg-type]
@@ -150,7 +155,9 @@ class Outbox:
     async def deliver(self, consumer: str, senders: Mapping[str, Sender], block_ms: int = 1000) -> int:
         """One round: take entries and deliver the ones that are due. Returns how many were done."""
         done = 0
-        for entry_id, fields in await self.take(consumer, block_ms=block_ms):
+        taken = await self._due_again(consumer) + await self.take(consumer, block_ms=block_ms)
+        for entry_id, fields in taken:
+            self._early.pop(entry_id, None)
             if fields is None:
                 await self._finish(entry_id)  # deleted meanwhile: only the pending mark is left
                 continue
@@ -161,10 +168,28 @@ class Outbox:
                 await self._finish(entry_id, dead={**fields, "reason": "unreadable"})
                 continue
             if entry.not_before > self._clock():
-                continue  # left pending: XAUTOCLAIM brings it back after `claim_idle`
+                self._early[entry_id] = (entry.not_before, time.monotonic())
+                continue  # left pending: `_due_again` takes it back once due
             await self._attempt(entry_id, entry, senders)
             done += 1
         return done
+
+    async def _due_again(self, consumer: str) -> list[Taken]:
+        """The entries this consumer left pending that are now due, claimed again at once.
+
+        Claimed only if idle since this consumer took them: one that another consumer has taken
+        meanwhile (after `claim_idle`) has a shorter idle time and stays with that consumer.
+        """
+        now, taken = self._clock(), []
+        for entry_id in [i for i, (due, _) in self._early.items() if due <= now]:
+            _, held_since = self._early.pop(entry_id)
+            # Less a margin for clock drift, well under `claim_idle` (what another take resets).
+            margin = min(self._claim_idle_ms // 2, 1000)
+            idle_ms = max(int((time.monotonic() - held_since) * 1000) - margin, 0)
+            claimed: Any = await self._redis.xclaim(self.stream, self._group, consumer, idle_ms,
+                                                    [entry_id])
+            taken += [(_text(i), _decoded(fields)) for i, fields in claimed or ()]
+        return taken
 
     async def _attempt(self, entry_id: str, entry: OutboxEntry, senders: Mapping[str, Sender]) -> None:
         sender = senders.get(entry.channel)

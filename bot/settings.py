@@ -18,7 +18,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     flows_dir: Path = _env("FLOWS_DIR", FLOWS_DIR)
     flows_reload_seconds: float = _env("FLOWS_RELOAD_SECONDS", 2.0)  # 0 turns the watcher off
     rate_limit_per_minute: int = _env("RATE_LIMIT_PER_MINUTE", 20)
+    # The anonymous web chat: on or off, and how many new conversations it starts per hour
+    # from one client address and in all (0 = no limit); see .env.example for the reasons.
+    webchat_enabled: bool = _env("WEBCHAT_ENABLED", True)
+    webchat_new_per_ip_per_hour: int = _env("WEBCHAT_NEW_PER_IP_PER_HOUR", 20)
+    webchat_new_per_hour: int = _env("WEBCHAT_NEW_PER_HOUR", 300)
+    staff_notices_per_hour: int = _env("STAFF_NOTICES_PER_HOUR", 10)  # per center; 0 = no limit
+    reply_deadline_seconds: float = _env("REPLY_DEADLINE_SECONDS", 8.0)  # under Twilio's 15 s
     prometheus_multiproc_dir: str | None = _env("PROMETHEUS_MULTIPROC_DIR")
     lang: str | None = _env("LANG")  # the terminal's locale: the language of the CLI's messages
     # Not read from a variable of their own.
@@ -193,10 +200,19 @@ class Settings(BaseSettings):
     def _reload_seconds(cls, value: Any) -> float:
         return _number(value, "FLOWS_RELOAD_SECONDS")
 
-    @field_validator("rate_limit_per_minute", mode="before")
+    @field_validator("rate_limit_per_minute", "webchat_new_per_ip_per_hour", "webchat_new_per_hour",
+                     "staff_notices_per_hour", mode="before")
     @classmethod
-    def _rate_limit(cls, value: Any) -> int:
-        return int(_number(value, "RATE_LIMIT_PER_MINUTE"))
+    def _count(cls, value: Any, info: ValidationInfo) -> int:
+        return int(_number(value, env_names()[str(info.field_name)]))
+
+    @field_validator("reply_deadline_seconds", mode="before")
+    @classmethod
+    def _deadline(cls, value: Any) -> float:
+        seconds = _number(value, "REPLY_DEADLINE_SECONDS")
+        if not 1 <= seconds <= 14:
+            raise ValueError("REPLY_DEADLINE_SECONDS must be between 1 and 14 (Twilio waits 15 s)")
+        return seconds
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -280,7 +280,7 @@ def test_the_pause_ends_after_a_day_or_when_staff_release_her(flows: FlowSet) ->
     chat.send("1")
     assert chat.where == "form.name"
     chat.send("persona")
-    turn = chat.send(kind=EventKind.CHOICE, value="cmd:release")
+    turn = chat.send(kind=EventKind.CHOICE, value="cmd:release", staff=True)
     assert "terminó de atenderte" in turn.replies[0].text
     assert chat.session is not None and chat.session.paused_until is None
 
@@ -478,3 +478,52 @@ def test_her_words_decide_the_language_and_her_choice_sticks(flows: FlowSet) -> 
     chat.send("español")
     chat.send("where do i go to complain about my boss")
     assert chat.session is not None and chat.session.lang == "es"
+
+
+# -- issue 18, point 1: only offered buttons count ------------------------------------------------
+
+@pytest.mark.parametrize("forged", ["go:main.bye", "go:bye|name=EVIL", "go:main.accepted",
+                                    "cmd:resume", "cmd:release", "go:main.menu"])
+def test_a_button_value_the_bot_did_not_offer_is_read_as_text(flows: FlowSet, forged: str) -> None:
+    chat = Chat(flows)
+    chat.send("hola")
+    assert chat.where == "main.welcome"
+    chat.send(kind=EventKind.CHOICE, value=forged)  # no consent skipped, no jump
+    assert chat.where == "main.welcome" and chat.session is not None
+    assert not chat.session.consent and "Responde" in chat.said
+    at = at_form(flows)
+    at.send(kind=EventKind.CHOICE, value=forged)  # a free-text question: it is her name, as text
+    assert at.where == "form.age" and at.session is not None
+    assert at.session.vars["name"] == forged[:20] and at.session.paused_until is None
+
+
+def test_a_forged_button_with_a_label_is_read_as_its_label(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("Rosa", kind=EventKind.CHOICE, value="go:form.done|name=EVIL")
+    assert chat.where == "form.age" and chat.session is not None
+    assert chat.session.vars["name"] == "Rosa"
+
+
+def test_offered_and_global_button_values_still_count(flows: FlowSet) -> None:
+    chat = Chat(_with_search(flows))
+    chat.send("hola")
+    chat.send("si")
+    chat.send("me corrieron")
+    chat.send(kind=EventKind.CHOICE, value="go:main.bye")  # offered by the search's answer
+    assert chat.where == "main.bye"
+    for value, where in [("cmd:menu", "main.menu"), ("cmd:lang:en", "main.menu")]:
+        chat.send(kind=EventKind.CHOICE, value=value)
+        assert chat.where == where
+    assert chat.session is not None and chat.session.lang == "en"
+    chat.send(kind=EventKind.CHOICE, value="cmd:forget:yes")
+    assert chat.session is None  # her own data: deleting it needs no menu in front of her
+
+
+def test_release_counts_only_from_staff(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("persona")
+    chat.send(kind=EventKind.CHOICE, value="cmd:release")
+    assert chat.session is not None and chat.session.paused_until is not None
+    assert [e.kind for e in chat.turn.effects] == ["handoff_message"]  # forwarded as her words
+    chat.send(kind=EventKind.CHOICE, value="cmd:release", staff=True)
+    assert chat.session is not None and chat.session.paused_until is None

@@ -103,6 +103,42 @@ async def test_a_refused_entry_goes_to_the_dead_letters(redis_client: Redis, clo
     assert await dead_reasons(redis_client, box) == [b"refused"]
 
 
+async def test_a_retry_follows_its_backoff_not_the_claim_idle_time(
+    redis_client: Redis, clock: Clock
+) -> None:
+    box = outbox(redis_client, clock, claim_idle=30)  # as in production: 30 s
+    await box.ensure_group()
+    await box.add(OutboxEntry("telegram", "42", (HELLO,)))
+    sent: list[tuple[str, tuple[Reply, ...]]] = []
+
+    def first_fails(replies: tuple[Reply, ...]) -> None:
+        if not sent and clock.now < 1_000_004:
+            raise DeliveryFailed(replies)  # a network error: the backoff is 5 s
+
+    senders = {"telegram": recorder(sent, first_fails)}
+    assert await box.deliver("c1", senders, block_ms=20) == 1 and sent == []
+    assert await box.deliver("c1", senders, block_ms=20) == 0  # taken, but 5 s early: left
+    clock.now += 6
+    assert await box.deliver("c1", senders, block_ms=20) == 1  # due: no 30 s claim-idle wait
+    assert sent == [("42", (HELLO,))] and await box.depth() == 0
+
+
+async def test_an_early_entry_another_consumer_took_stays_with_it(
+    redis_client: Redis, clock: Clock
+) -> None:
+    box, other = outbox(redis_client, clock), outbox(redis_client, clock)
+    await box.ensure_group()
+    await box.add(OutboxEntry("telegram", "42", (HELLO,), not_before=clock.now + 5))
+    sent: list[tuple[str, tuple[Reply, ...]]] = []
+    assert await box.deliver("c1", {"telegram": recorder(sent)}, block_ms=20) == 0
+    await asyncio.sleep(0.06)  # past claim_idle: the other consumer takes it, still early
+    assert await other.deliver("c2", {"telegram": recorder(sent)}, block_ms=20) == 0
+    clock.now += 6
+    assert await box.deliver("c1", {"telegram": recorder(sent)}, block_ms=20) == 0
+    assert await other.deliver("c2", {"telegram": recorder(sent)}, block_ms=20) == 1
+    assert sent == [("42", (HELLO,))]
+
+
 @pytest.mark.slow  # rounds of real waits past claim_idle
 async def test_after_too_many_attempts_an_entry_is_given_up(redis_client: Redis, clock: Clock) -> None:
     box = outbox(redis_client, clock, max_attempts=3)

@@ -126,3 +126,36 @@ async def test_the_page_labels_follow_the_language_she_writes_in() -> None:
 def test_the_page_swaps_its_labels_when_the_answer_names_a_language() -> None:
     script = (STATIC / "chat.js").read_text(encoding="utf-8")
     assert "data.lang !== lang" in script and "translatePage();" in script
+
+
+# -- issue 18: untrusted input ------------------------------------------------------------------
+@pytest.mark.parametrize("depth", [1_000, 30_000])
+async def test_deeply_nested_json_gets_400_without_a_traceback(
+        depth: int, caplog: pytest.LogCaptureFixture) -> None:
+    body = b'{"user": "anon-a1b2c3d4e5", "message_id": "1", "text": "hola", "x": ' \
+        + b"[" * depth + b"]" * depth + b"}"
+    async with asgi_client(app()) as client:
+        response = await client.post("/webchat/messages", content=body,
+                                     headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+
+
+async def test_a_lone_surrogate_is_replaced_and_answered() -> None:
+    body = b'{"user": "anon-a1b2c3d4e5", "message_id": "1", "text": "me corrieron x\\ud800y"}'
+    async with asgi_client(app()) as client:
+        response = await client.post("/webchat/messages", content=body,
+                                     headers={"Content-Type": "application/json"})
+    assert response.status_code == 200
+    assert response.json()["replies"][0]["text"].startswith("¡Hola!")
+
+
+async def test_a_forged_button_value_cannot_jump_or_set_a_variable() -> None:
+    async with asgi_client(app()) as client:
+        await say(client, "hola")
+        forged = await say(client, value="go:echo|days=EVIL")
+        assert forged.status_code == 200
+        texts = " ".join(r["text"] for r in forged.json()["replies"])
+        assert "EVIL" not in texts and "Gracias por tu confianza" not in texts
+        offered = await say(client, "Sí", value="1")  # the button she was shown still works
+        assert "Gracias por tu confianza" in " ".join(r["text"] for r in offered.json()["replies"])

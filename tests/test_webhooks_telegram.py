@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -301,3 +302,65 @@ def _bot(api: FakeBotApi) -> Any:
 
     return Bot(TOKEN, base_url=api.base_url)
 
+
+
+# --- issue 18: untrusted input -----------------------------------------------------------------
+POLL = {"id": "5372", "question": "¿Vienes?", "total_voter_count": 1, "is_closed": False,
+        "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
+        "options": [{"text": "Sí", "voter_count": 1}, {"text": "No", "voter_count": 0}]}
+
+
+@pytest.mark.parametrize("payload", [
+    {"update_id": 30, "poll": POLL},  # as the Bot API sends it; this PTB wants a newer shape
+    {"update_id": 31, "poll_answer": {"poll_id": "5372", "user": USER, "option_ids": [0]}},
+    {"update_id": 32, "message_reaction": {"chat": PRIVATE, "message_id": 3, "date": 1735689600,
+                                           "old_reaction": [], "new_reaction": [
+                                               {"type": "emoji", "emoji": "👍"}]}},
+    {"update_id": 33, "some_future_kind": {"x": [1, 2]}},
+    edited(34), my_chat_member(35),
+    message(36, poll=POLL),  # a poll sent in her chat: nothing the bot reads
+])
+async def test_update_kinds_the_bot_does_not_handle_get_200(api: FakeBotApi,
+                                                            payload: dict[str, Any]) -> None:
+    async with asgi_client(create_app(settings_for(api))) as client:
+        response = await client.post("/webhooks/telegram", json=payload, headers=HEADERS)
+    assert response.status_code == 200
+    assert api.sent() == []
+
+
+async def test_a_message_with_a_part_the_library_cannot_read_is_still_answered(
+        api: FakeBotApi) -> None:
+    payload = text(37, "hola")
+    payload["message"]["poll"] = POLL  # a part PTB refuses; her text is still read
+    async with asgi_client(create_app(settings_for(api))) as client:
+        response = await client.post("/webhooks/telegram", json=payload, headers=HEADERS)
+    assert response.status_code == 200
+    assert api.texts()[0].startswith("¡Hola!")
+
+
+async def test_deeply_nested_json_gets_400(api: FakeBotApi) -> None:
+    body = b'{"update_id": 1, "message": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+    async with asgi_client(create_app(settings_for(api))) as client:
+        response = await client.post("/webhooks/telegram", content=body,
+                                     headers={**HEADERS, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "malformed update"}
+
+
+async def test_a_lone_surrogate_is_answered_not_a_500(api: FakeBotApi, clean_redis: str) -> None:
+    async with asgi_client(create_app(settings_for(api, clean_redis))) as client:
+        body = json.dumps(text(1, "me corrieron x\ud800y")).encode()  # "\ud800" escaped, as sent
+        response = await client.post("/webhooks/telegram", content=body,
+                                     headers={**HEADERS, "Content-Type": "application/json"})
+        assert response.status_code == 200
+    assert api.texts()[0].startswith("¡Hola!")
+
+
+async def test_a_forged_button_does_not_skip_consent(api: FakeBotApi) -> None:
+    async with asgi_client(create_app(settings_for(api))) as client:
+        await client.post("/webhooks/telegram", json=text(1, "hola"), headers=HEADERS)
+        response = await client.post("/webhooks/telegram", json=button(2, "go:echo|days=EVIL"),
+                                     headers=HEADERS)
+    assert response.status_code == 200
+    said = " ".join(api.texts()[2:])
+    assert said and "EVIL" not in said and "Gracias por tu confianza" not in said

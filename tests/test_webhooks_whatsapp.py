@@ -154,7 +154,6 @@ async def test_unreadable_forms_get_400(body: bytes) -> None:
 @pytest.mark.parametrize("form", [
     inbound(Body="hola", MessageSid="", SmsMessageSid=""),
     inbound(Body="hola", From=""),
-    inbound(Latitude="north", Longitude="-99.1332"),
 ])
 async def test_signed_forms_missing_what_we_need_get_400(form: dict[str, str]) -> None:
     async with asgi_client(create_app(settings())) as client:
@@ -186,3 +185,51 @@ def test_long_bodies_are_split_into_messages_of_at_most_1600_characters() -> Non
     assert len(pieces) >= 4 and all(len(p) <= 1600 for p in pieces)
     assert pieces[-1].endswith("1. Sí\n2. No")
     assert all(p.endswith(".") for p in pieces[:-1])
+
+
+# -- issue 18: replays and real-shaped payloads --------------------------------------------------
+_FOLDED = inbound(Body="hola")
+FOLDED = {k: v for k, v in _FOLDED.items() if k not in ("MessageType", "WaId")}
+FOLDED["MessageSid"] += "MessageTypetextWaId5215512345678"  # the same concatenation, signed alike
+
+
+@pytest.mark.parametrize("form", [
+    FOLDED,
+    inbound(Body="hola", MessageSid="SM" + "0" * 31),
+    inbound(Body="hola", MessageSid="SM" + "G" * 32),
+    inbound(Body="hola", MessageSid="XX" + "0" * 32),
+    inbound(Body="hola", AccountSid="AC" + "0" * 31),
+    inbound(Body="hola", AccountSid=""),
+    {k: v for k, v in inbound(Body="hola").items() if k != "AccountSid"},
+])
+async def test_malformed_twilio_ids_get_400_and_no_step(form: dict[str, str]) -> None:
+    async with asgi_client(create_app(settings())) as client:
+        refused = await post(client, form)
+        assert refused.status_code == 400
+        first = messages(await post(client, inbound(Body="hola")))
+    assert first[0].startswith("¡Hola!")  # she was never seen: the refused post stepped nothing
+
+
+async def test_a_post_for_another_account_gets_400() -> None:
+    mine = "AC" + "ab" * 16
+    async with asgi_client(create_app(settings(twilio_account_sid=mine))) as client:
+        other = await post(client, inbound(Body="hola"))
+        ours = await post(client, inbound(Body="hola", AccountSid=mine))
+    assert other.status_code == 400
+    assert messages(ours)[0].startswith("¡Hola!")
+
+
+async def test_a_media_sid_is_accepted() -> None:
+    async with asgi_client(create_app(settings())) as client:
+        replies = messages(await post(client, inbound(Body="hola", MessageSid="MM" + "1f" * 16)))
+    assert replies[0].startswith("¡Hola!")
+
+
+@pytest.mark.parametrize(("latitude", "longitude"), [
+    ("north", "-99.1332"), ("nan", "-99.1332"), ("19.43", "inf"), ("91", "-99.1332"),
+    ("19.43", ""), ("1e308", "1e308")])
+async def test_a_malformed_location_is_answered_as_text(latitude: str, longitude: str) -> None:
+    async with asgi_client(create_app(settings())) as client:
+        replies = messages(await post(client, inbound(Body="hola", Latitude=latitude,
+                                                      Longitude=longitude)))
+    assert replies[0].startswith("¡Hola!")

@@ -35,7 +35,8 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> FastAPI
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.include_router(health.router)
-    app.include_router(webchat.router)
+    if settings.webchat_enabled:
+        app.include_router(webchat.router)
     if settings.telegram_enabled:
         app.include_router(telegram.router)
     if settings.whatsapp_enabled:

@@ -1,4 +1,5 @@
-"""Limits that protect the server: request body size (413) and messages per sender per minute."""
+"""Limits that protect the server: request body size (413), messages per sender per minute, and
+new web-chat conversations per address and in all per hour."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.i18n import N_
-from bot.store.client import RedisClient
+from bot.store.client import RedisClient, unavailable_as_store_error
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,10 @@ SLOW_DOWN = N_(
     "Recibí muchos mensajes tuyos en poco tiempo. Espera un minuto y vuelve a escribirme, por favor."
 )
 WINDOW_SECONDS = 60
+BUSY = N_(
+    "En este momento el chat tiene demasiadas conversaciones nuevas. Intenta otra vez más tarde, por favor."
+)
+NEW_WINDOW_SECONDS = 3600  # the web chat's budgets of new conversations are per hour
 
 
 class BodyLimit:
@@ -141,3 +146,92 @@ class MemoryRateLimiter:
             return Rate.DROP
         ranks[message_id] = len(ranks) + 1
         return _rate(ranks[message_id], self._limit)
+
+
+class Admission(Enum):
+    ALLOW = "allow"  # a conversation already admitted, or a new one within both budgets
+    ADDRESS_FULL = "address_budget"  # this address started its budget of new conversations this hour
+    ALL_FULL = "global_budget"  # the web chat as a whole did
+
+
+class WebchatBudget(Protocol):
+    async def admit(self, sender: str, address: str, now: float) -> Admission:
+        """`sender` is the hashed web id, `address` the hashed client address.
+
+        A sender admitted before (within `keep_seconds`) is always let in, so a conversation
+        under way is never cut off; a new one takes one place in both hourly budgets.
+        """
+        ...
+
+
+# KEYS[1] the sender's admission, KEYS[2] the address's count this hour, KEYS[3] everyone's count
+# this hour; ARGV: per-address budget, global budget (0 = none), count TTL (s), admission TTL (ms).
+_ADMIT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return 0
+end
+local per_address, overall = tonumber(ARGV[1]), tonumber(ARGV[2])
+if per_address > 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= per_address then return 1 end
+if overall > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= overall then return 2 end
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[4])
+return 0
+"""
+_ADMISSIONS = (Admission.ALLOW, Admission.ADDRESS_FULL, Admission.ALL_FULL)
+
+
+class RedisWebchatBudget:
+    """Both budgets in Redis, shared by every server process. All keys carry the `{webchat}` hash
+    tag, so the one script runs on a Redis Cluster too; the web chat's keys all live in one slot,
+    which the global budget keeps small."""
+
+    def __init__(self, client: RedisClient, per_address: int, overall: int, keep_seconds: float) -> None:
+        self._per_address, self._overall = per_address, overall
+        self._keep_ms = max(1, int(keep_seconds * 1000))
+        self._admit = client.register_script(_ADMIT)
+
+    async def admit(self, sender: str, address: str, now: float) -> Admission:
+        """Raises `StoreUnavailable` when Redis cannot answer: the page shows "try again"."""
+        if self._per_address <= 0 and self._overall <= 0:
+            return Admission.ALLOW
+        hour = int(now // NEW_WINDOW_SECONDS)
+        keys = [f"lb:{{webchat}}:known:{sender}", f"lb:{{webchat}}:addr:{address}:{hour}",
+                f"lb:{{webchat}}:all:{hour}"]
+        with unavailable_as_store_error():
+            found = await self._admit(keys=keys, args=[self._per_address, self._overall,
+                                                       2 * NEW_WINDOW_SECONDS, self._keep_ms])
+        return _ADMISSIONS[int(found)]
+
+
+class MemoryWebchatBudget:
+    """The same budgets for a single process without Redis."""
+
+    def __init__(self, per_address: int, overall: int, keep_seconds: float) -> None:
+        self._per_address, self._overall, self._keep = per_address, overall, keep_seconds
+        self._known: dict[str, float] = {}  # sender -> when her admission lapses
+        self._hour = -1
+        self._addresses: dict[str, int] = {}
+        self._all = 0
+
+    async def admit(self, sender: str, address: str, now: float) -> Admission:
+        if self._per_address <= 0 and self._overall <= 0:
+            return Admission.ALLOW
+        hour = int(now // NEW_WINDOW_SECONDS)
+        if hour != self._hour:  # a new hour: fresh counts, and lapsed admissions forgotten
+            self._hour, self._addresses, self._all = hour, {}, 0
+            self._known = {s: until for s, until in self._known.items() if until > now}
+        if self._known.get(sender, 0.0) > now:
+            self._known[sender] = now + self._keep
+            return Admission.ALLOW
+        if 0 < self._per_address <= self._addresses.get(address, 0):
+            return Admission.ADDRESS_FULL
+        if 0 < self._overall <= self._all:
+            return Admission.ALL_FULL
+        self._addresses[address] = self._addresses.get(address, 0) + 1
+        self._all += 1
+        self._known[sender] = now + self._keep
+        return Admission.ALLOW

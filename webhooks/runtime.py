@@ -28,7 +28,17 @@ from bot.service import BotService
 from bot.settings import Settings
 from bot.store.base import SessionStore
 from bot.store.client import RedisClient, is_cluster_url, redis_from_url
-from webhooks.limits import SLOW_DOWN, MemoryRateLimiter, Rate, RateLimiter, RedisRateLimiter
+from webhooks.limits import (
+    SLOW_DOWN,
+    Admission,
+    MemoryRateLimiter,
+    MemoryWebchatBudget,
+    Rate,
+    RateLimiter,
+    RedisRateLimiter,
+    RedisWebchatBudget,
+    WebchatBudget,
+)
 from webhooks.metrics import Metrics
 from webhooks.reload import FlowReloader
 
@@ -45,6 +55,7 @@ class Runtime:
     metrics: Metrics
     limiter: RateLimiter
     reloader: FlowReloader
+    webchat_budget: WebchatBudget
     redis: RedisClient | None = None  # rate limits and the outbox (the store has its own pool)
     outbox: Outbox | None = None
     telegram: Bot | None = None
@@ -54,8 +65,31 @@ class Runtime:
     def sender_id(self, channel: str, user: str) -> str:
         return hash_user(self.settings.log_salt, channel, user)
 
+    async def admit_webchat(self, user: str, address: str) -> Admission:
+        """Whether the web chat takes a message from web id `user` at client `address` (the
+        budgets of new conversations). Raises `StoreUnavailable` when Redis cannot answer."""
+        hashed_address = hash_user(self.settings.log_salt, "address", address)  # no address in Redis
+        admission = await self.webchat_budget.admit(self.sender_id("webchat", user), hashed_address,
+                                                    time.time())
+        if admission is not Admission.ALLOW:
+            self.metrics.rate_limited.labels("webchat").inc()
+        return admission
+
     async def converse(self, event: Event) -> tuple[Reply, ...]:
-        """Replies to one message. Raises `StoreUnavailable` / `StoreConflict` (nothing applied)."""
+        """Replies to one message within `REPLY_DEADLINE_SECONDS`.
+
+        Raises `StoreUnavailable` (also when Redis is too slow to answer in time: Twilio waits
+        only 15 s, and Telegram delivers a 503'd update again) or `StoreConflict`. A deadline
+        that lapses while the commit is on its way may leave it applied; her next message then
+        goes on from there, and a redelivery is answered from the stored replies.
+        """
+        try:
+            async with asyncio.timeout(self.settings.reply_deadline_seconds):
+                return await self._converse(event)
+        except TimeoutError:
+            raise StoreUnavailable("no answer within REPLY_DEADLINE_SECONDS") from None
+
+    async def _converse(self, event: Event) -> tuple[Reply, ...]:
         channel, sender = event.channel, self.sender_id(event.channel, event.user)
         self.metrics.messages_in.labels(channel).inc()
         started = time.perf_counter()
@@ -77,6 +111,9 @@ class Runtime:
             raise
         except StoreConflict:
             outcome = "store_conflict"
+            raise
+        except asyncio.CancelledError:  # the reply deadline (or the server stopping)
+            outcome = "deadline"
             raise
         finally:
             elapsed = time.perf_counter() - started
@@ -106,6 +143,15 @@ def redis_client(url: str) -> RedisClient:
     """The client for rate limits and the outbox; a cluster retries once more for redirections."""
     return redis_from_url(url, timeout=REDIS_TIMEOUT, max_connections=50,
                           retries=2 if is_cluster_url(url) else 0)
+
+
+def _webchat_budget(settings: Settings, redis: RedisClient | None) -> WebchatBudget:
+    """An admitted web id stays admitted as long as a session is kept."""
+    keep = settings.session_ttl.total_seconds()
+    per_address, overall = settings.webchat_new_per_ip_per_hour, settings.webchat_new_per_hour
+    if redis is not None:
+        return RedisWebchatBudget(redis, per_address, overall, keep)
+    return MemoryWebchatBudget(per_address, overall, keep)
 
 
 def telegram_bot(settings: Settings) -> Bot:
@@ -142,6 +188,7 @@ async def open_runtime(
         service=service,
         metrics=metrics,
         limiter=RedisRateLimiter(redis, limit) if redis is not None else MemoryRateLimiter(limit),
+        webchat_budget=_webchat_budget(settings, redis),
         reloader=FlowReloader(
             settings.flows_dir,
             apply=lambda new: setattr(service, "flows", new),

@@ -72,6 +72,38 @@ def event_from_update(update: Update) -> Event | None:
     return None  # a service message (pinned, new members…)
 
 
+# The parts of a message and of a button press the adapter reads (`event_from_update`).
+_MESSAGE_PARTS = ("message_id", "from", "chat", "date", "text", "location", "contact")
+_QUERY_PARTS = ("id", "from", "chat_instance", "data")
+_QUERY_MESSAGE_PARTS = ("message_id", "chat", "date")
+
+
+def read_update(data: dict[str, Any], bot: Bot | None) -> Update:
+    """PTB's update; when PTB cannot read a part the adapter never uses (a poll or a field of a
+    newer Bot API inside the message), the update again with only the parts the adapter reads.
+    Raises when even those cannot be read."""
+    try:
+        return Update.de_json(data, bot)
+    except Exception:
+        slim = _slim(data)
+        if slim == data:
+            raise
+        return Update.de_json(slim, bot)
+
+
+def _slim(data: dict[str, Any]) -> dict[str, Any]:
+    slim: dict[str, Any] = {"update_id": data["update_id"]}
+    message, query = data.get("message"), data.get("callback_query")
+    if isinstance(message, dict):
+        slim["message"] = {k: message[k] for k in _MESSAGE_PARTS if k in message}
+    if isinstance(query, dict):
+        slim["callback_query"] = {k: query[k] for k in _QUERY_PARTS if k in query}
+        if isinstance(query.get("message"), dict):
+            slim["callback_query"]["message"] = {
+                k: query["message"][k] for k in _QUERY_MESSAGE_PARTS if k in query["message"]}
+    return slim
+
+
 def _keyboard(buttons: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
@@ -174,9 +206,13 @@ async def telegram_webhook(request: Request) -> Response:
         data = json.loads(await request.body())
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("not an update")
-        update = Update.de_json(data, runtime.telegram)
+        if not any(kind in data for kind in ALLOWED_UPDATES):
+            # A poll, an edit, a membership change…: acknowledged and ignored without being read,
+            # since a shape newer than the library must not get a 400 Telegram redelivers.
+            return Response(status_code=200)
+        update = read_update(data, runtime.telegram)
         event_from_update(update)  # shapes PTB reads but the adapter cannot: no chat, no sender
-    except Exception:  # any shape PTB cannot read is the sender's fault, not ours
+    except Exception:  # any shape PTB cannot read is the sender's fault, not ours (deep JSON too)
         runtime.metrics.errors.labels(CHANNEL, "bad_request").inc()
         return JSONResponse({"error": "malformed update"}, status_code=400)
     try:

@@ -14,8 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.core.events import MAX_TEXT, Event, EventKind
+from bot.core.events import MAX_TEXT, Event, EventKind, without_surrogates
 from bot.errors import StoreConflict, StoreUnavailable
+from bot.i18n import language_from_hint, translate
+from webhooks.limits import BUSY, Admission
 from webhooks.runtime import Runtime, trouble
 
 CHANNEL = "webchat"
@@ -51,6 +53,13 @@ class WebchatMessage(BaseModel):
         return Event(EventKind.TEXT, text=self.text, **base)
 
 
+def _scrubbed(data: Any) -> Any:
+    """The message's own strings without lone surrogates (answered, not refused; see events)."""
+    if not isinstance(data, dict):
+        return data
+    return {k: without_surrogates(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
 router = APIRouter()
 
 
@@ -76,13 +85,20 @@ async def webchat_message(request: Request) -> JSONResponse:
     "lang"}`: `lang` is the conversation's language, which the page's own labels follow."""
     runtime: Runtime = request.app.state.runtime
     try:
-        message = WebchatMessage.model_validate(json.loads(await request.body()))
-    except (ValueError, ValidationError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        message = WebchatMessage.model_validate(_scrubbed(json.loads(await request.body())))
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors; JSON nested thousands deep is a
+    # RecursionError: each is the sender's fault, a 400 without a traceback.
+    except (ValueError, ValidationError, RecursionError):
         runtime.metrics.errors.labels(CHANNEL, "bad_request").inc()
         return JSONResponse({"error": "expected JSON: user, message_id, text or value"}, status_code=400)
     if not message.text.strip() and not message.value:
         return JSONResponse({"error": "empty message"}, status_code=400)
     try:
+        # The client's address as uvicorn gives it (X-Forwarded-For only from FORWARDED_ALLOW_IPS).
+        address = request.client.host if request.client is not None else "unknown"
+        if await runtime.admit_webchat(message.user, address) is not Admission.ALLOW:
+            busy = translate(language_from_hint(message.lang), BUSY)
+            return JSONResponse({"error": "busy", "message": busy}, status_code=429)
         replies = await runtime.converse(message.event())
     except (StoreUnavailable, StoreConflict):
         return JSONResponse({"error": "unavailable", "message": trouble(message.lang)}, status_code=503)

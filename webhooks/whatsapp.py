@@ -3,11 +3,15 @@
 `X-Twilio-Signature` is checked against `PUBLIC_BASE_URL + /webhooks/whatsapp`, the exact URL
 Twilio calls (behind a TLS-terminating proxy the request's own URL would say http://).
 `Event.message_id` is the `MessageSid`, so a retried post gets the stored replies and the
-same TwiML. `ProfileName` is read but not passed on: the bot asks for a name only with consent.
+same TwiML; a MessageSid or AccountSid not shaped as Twilio's, or naming another account than
+`TWILIO_ACCOUNT_SID`, is a 400 with no step. `ProfileName` is read but not passed on: the bot
+asks for a name only with consent.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,6 +29,11 @@ from webhooks.runtime import Runtime, trouble
 CHANNEL = "whatsapp"
 SIGNATURE_HEADER = "X-Twilio-Signature"
 FORM = "application/x-www-form-urlencoded"
+# Twilio's ids, by shape. The signature joins keys and values with no separator, so a captured
+# post could fold the params after MessageSid into its value (a new dedupe key, a second step):
+# a MessageSid of exactly this shape cannot hold them (review 2026-12-02, F8).
+MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
+ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
 
 
 class BadForm(ValueError):
@@ -39,27 +48,33 @@ def parse_form(body: bytes) -> dict[str, str]:
     return dict(pairs)
 
 
-def _number(params: dict[str, str], name: str) -> float | None:
-    raw = params.get(name, "").strip()
-    if not raw:
-        return None
+def _coordinate(params: dict[str, str], name: str, limit: float) -> float | None:
+    """A latitude or longitude, or None when it is missing or not one (then the message is read
+    as text: her words are answered rather than refused)."""
     try:
-        return float(raw)
+        value = float(params.get(name, "").strip())
     except ValueError:
-        raise BadForm(f"{name} is not a number") from None
+        return None
+    return value if math.isfinite(value) and abs(value) <= limit else None
 
 
-def event_from_form(params: dict[str, str]) -> Event:
-    """Map Twilio's fields to an engine event; unknown fields are ignored."""
+def event_from_form(params: dict[str, str], account: str | None = None) -> Event:
+    """Map Twilio's fields to an engine event; unknown fields are ignored. `account` is the
+    configured AccountSid, which the post must name when one is configured."""
     sid, sender = params.get("MessageSid", "").strip(), params.get("From", "").strip()
     if not sid or not sender:
         raise BadForm("MessageSid and From are required")
+    if not MESSAGE_SID.fullmatch(sid):
+        raise BadForm("MessageSid is not a Twilio message id")
+    account_sid = params.get("AccountSid", "")
+    if not ACCOUNT_SID.fullmatch(account_sid) or (account and account_sid != account):
+        raise BadForm("AccountSid is not this account's")
     body = params.get("Body", "")
     base: dict[str, Any] = {"channel": CHANNEL, "user": sender, "message_id": sid}
     payload = params.get("ButtonPayload", "").strip()
     if payload:
         return Event(EventKind.CHOICE, value=payload, text=params.get("ButtonText", body), **base)
-    latitude, longitude = _number(params, "Latitude"), _number(params, "Longitude")
+    latitude, longitude = _coordinate(params, "Latitude", 90), _coordinate(params, "Longitude", 180)
     if latitude is not None and longitude is not None:
         return Event(EventKind.LOCATION, latitude=latitude, longitude=longitude, **base)
     if not body.strip():  # a voice note, an image, a sticker, a reaction: the bot reads text
@@ -98,7 +113,7 @@ async def whatsapp_webhook(request: Request) -> Response:
         runtime.metrics.errors.labels(CHANNEL, "bad_signature").inc()
         return JSONResponse({"error": "forbidden"}, status_code=403)
     try:
-        event = event_from_form(params)
+        event = event_from_form(params, runtime.settings.twilio_account_sid)
     except BadForm as exc:
         runtime.metrics.errors.labels(CHANNEL, "bad_request").inc()
         return JSONResponse({"error": str(exc)}, status_code=400)

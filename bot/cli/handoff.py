@@ -89,7 +89,7 @@ async def release_worker(service: BotService, key: UserKey, outbox: Outbox | Non
     if until is None or until <= (now or datetime.now(UTC)):
         return None
     event = Event(EventKind.CHOICE, key.channel, key.user, message_id=f"release-{uuid.uuid4()}",
-                  value="cmd:release")
+                  value="cmd:release", staff=True)
     replies = await service.handle(event)
     if outbox is not None and replies:
         await outbox.add(OutboxEntry(key.channel, key.user, replies))

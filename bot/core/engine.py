@@ -5,6 +5,10 @@ comes next, what to say, which records to write. The service stores the result; 
 send the replies. Because it is pure, the simulator, the flow tests and the webhooks all run
 exactly the same conversation.
 
+A button value counts only if the bot offered it in its last reply (the session's `offer`, or
+the current state's own buttons) or it is a global command (`GLOBAL_VALUES`); any other `go:` or
+`cmd:` value is read as the text she sent. `cmd:release` comes only from staff tooling.
+
 Order of a step: unsupported messages are answered and change nothing; a session whose state
 vanished (a staff edit) restarts its flow; while a person handles her, her words go to them
 (with an acknowledgement, and the urgent answer when she writes of danger); danger and
@@ -66,6 +70,14 @@ REQUEST = "request"  # effect kind: a question for the service, answered by a RE
 HANDOFF_PAUSE = timedelta(hours=24)  # the bot stays quiet this long unless staff release her
 PERSON_STATE = Position(flow=MAIN_FLOW, state="person")  # where "persona" leads, if it exists
 STILL_WORKS_WHILE_PAUSED = ("cmd:menu", "cmd:forget", "cmd:stop", "cmd:release")
+# Button values a worker's client may send although the last reply did not offer them: the global
+# commands she could also type. Any other `go:`/`cmd:` value counts only if it was offered (the
+# session's `offer`); else it is read as the text she sent, so a forged button cannot jump to a
+# state, set a variable, skip consent or read back a summary.
+GLOBAL_VALUES = frozenset(["cmd:menu", "cmd:help", "cmd:person", "cmd:language", "cmd:lang:es",
+                           "cmd:lang:en", "cmd:stop", "cmd:forget", "cmd:forget:yes",
+                           "cmd:forget:no"])
+STAFF_VALUES = frozenset(["cmd:release"])  # only from staff tooling (`Event.staff`)
 MAX_HOPS = 25  # states passed through in one step; the checker rules out loops of non-waiting states
 
 
@@ -113,6 +125,17 @@ def step(flows: FlowSet, session: Session | None, event: Event, now: datetime) -
     return _Run(flows, _language_followed(session, event), event, now).answer()
 
 
+def _unoffered_as_text(event: Event, offer: Sequence[tuple[str, str]]) -> Event:
+    """A system button value (`go:…`, `cmd:…`) the bot did not offer her, and that is not a
+    global command, becomes plain text: its label when the client sent one, else the value."""
+    value = event.value or ""
+    if event.kind is not EventKind.CHOICE or ":" not in value \
+            or value in GLOBAL_VALUES or any(v == value for _, v in offer) \
+            or (event.staff and value in STAFF_VALUES):
+        return event
+    return replace(event, kind=EventKind.TEXT, text=event.text or value, value=None)
+
+
 def _first_language(event: Event) -> str:
     """What she writes decides ("hola" is Spanish on an English phone); the hint when it cannot."""
     if event.kind is EventKind.TEXT:
@@ -149,6 +172,7 @@ class _Run:
     def __post_init__(self) -> None:
         self.vars: dict[str, Any] = dict(self.session.vars)
         self.s = self.session.model_copy(update={"opted_out": False, "offer": ()})
+        self.event = _unoffered_as_text(self.event, self.session.offer)
 
     # -- the order of a step ------------------------------------------------------------
     def answer(self) -> Turn:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 MAX_TEXT = 4000  # longer pastes are cut before matching and never stored whole
+# A lone UTF-16 surrogate (JSON's "\ud800" with no pair) cannot be encoded to store or send:
+# replaced, so the message is answered instead of failing (and Telegram redelivering it forever).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def without_surrogates(text: str) -> str:
+    """The text with each lone surrogate replaced by U+FFFD."""
+    return _LONE_SURROGATE.sub(REPLACEMENT, text)
 
 
 class EventKind(StrEnum):
@@ -34,7 +44,13 @@ class Event:
     phone: str | None = None
     lang_hint: str | None = None
     data: Mapping[str, Any] | None = None  # RESULT only: variables the answer sets
+    # Sent by staff tooling (`labor-bot handoff release`), never built from a channel's payload:
+    # only such an event may carry a staff-only value (`cmd:release`).
+    staff: bool = False
 
     def __post_init__(self) -> None:
-        if len(self.text) > MAX_TEXT:
-            object.__setattr__(self, "text", self.text[:MAX_TEXT])
+        object.__setattr__(self, "text", without_surrogates(self.text[:MAX_TEXT]))
+        if self.value is not None:
+            object.__setattr__(self, "value", without_surrogates(self.value))
+        if self.phone is not None:
+            object.__setattr__(self, "phone", without_surrogates(self.phone))
