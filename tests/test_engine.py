@@ -285,6 +285,17 @@ def test_the_pause_ends_after_a_day_or_when_staff_release_her(flows: FlowSet) ->
     assert chat.session is not None and chat.session.paused_until is None
 
 
+def test_staff_releasing_her_does_not_take_back_her_baja(flows: FlowSet) -> None:
+    chat = at_form(flows)
+    chat.send("persona")
+    chat.send("baja")
+    assert chat.session is not None and chat.session.opted_out
+    chat.send(kind=EventKind.CHOICE, value="cmd:release", staff=True)
+    assert chat.session is not None and chat.session.opted_out and chat.session.paused_until is None
+    chat.send("hola")  # she writes again: she is back
+    assert chat.session is not None and not chat.session.opted_out
+
+
 def test_menu_and_delete_still_work_while_paused(flows: FlowSet) -> None:
     chat = at_form(flows)
     chat.send("persona")

@@ -171,7 +171,9 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.vars: dict[str, Any] = dict(self.session.vars)
-        self.s = self.session.model_copy(update={"opted_out": False, "offer": ()})
+        # Her *baja* holds until she herself writes again: staff releasing her does not undo it.
+        opted_out = self.session.opted_out and self.event.staff
+        self.s = self.session.model_copy(update={"opted_out": opted_out, "offer": ()})
         self.event = _unoffered_as_text(self.event, self.session.offer)
 
     # -- the order of a step ------------------------------------------------------------
