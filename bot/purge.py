@@ -85,11 +85,22 @@ class Purger:
         return done
 
     async def run_once(self, table: WorkshopTable, now: datetime) -> int:
-        """Every owed clean-up, slot by slot (the index only grows: it is at most one per slot)."""
+        """Every owed clean-up, slot by slot.
+
+        The index only grows (as `lb:idx:<kind>` does: at most one member per slot), so the lists
+        are measured in one pipelined round trip and only those with entries are read.
+        """
         fillers = sorted(_text(m) for m in await self._redis.smembers(index_key(PURGE)))
+        if not fillers:
+            return 0
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for filler in fillers:
+                pipe.llen(purge_list_key(filler))
+            lengths = await pipe.execute()
         done = 0
-        for filler in fillers:
-            done += await self.purge_slot(filler, table, now)
+        for filler, length in zip(fillers, lengths, strict=True):
+            if length:
+                done += await self.purge_slot(filler, table, now)
         return done
 
     async def run(self, workshops: Callable[[], WorkshopTable], stop: asyncio.Event,
