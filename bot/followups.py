@@ -75,10 +75,14 @@ class Followups:
         for effect in turn.effects:
             if effect.kind == FORGET:
                 now = datetime.now(UTC)
-                await forget_places(self.seats, key, assets.workshops, now)
-                if self.purger is not None:  # the durable part: reminders and dead letters too,
-                    # and the entry her commit left is removed (else `labor-bot worker` retries it)
-                    await self.purger.purge_slot(slot_filler_of(key), assets.workshops, now)
+                # The purger frees her seats too, with her reminders and dead letters, and removes
+                # the entry her commit left (else `labor-bot worker` retries it). A store that left
+                # no entry (the in-memory one) gets the seats freed here.
+                purged = 0
+                if self.purger is not None:
+                    purged = await self.purger.purge_slot(slot_filler_of(key), assets.workshops, now)
+                if not purged:
+                    await forget_places(self.seats, key, assets.workshops, now)
             elif effect.kind in STAFF_KINDS and self.outbox is not None:
                 await self._notify_staff(effect.kind, effect.data, assets.directory)
 

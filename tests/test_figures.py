@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from bot.assets import Assets
 from bot.checks import check_all
 from bot.core.actions import ActionContext
+from bot.core.clock import local_today
 from bot.errors import FlowError
 from bot.loader import load_assets
 from bot.paths import FLOWS_DIR
@@ -23,7 +24,6 @@ from bot.rights.figures import (
     dated_figure_problems,
     load_dated_figures,
     placeholders_in,
-    worker_day,
 )
 from bot.rights.matcher import TopicMatcher
 from bot.rights.search import RightsSearch
@@ -108,8 +108,8 @@ def test_a_topic_may_name_only_the_figures_of_the_file() -> None:
 
 
 def test_the_worker_day_is_mexico_city_not_utc() -> None:
-    assert worker_day(LAST_EVENING_OF_2026) == date(2026, 12, 31)
-    assert worker_day(FIRST_MINUTE_OF_2027) == date(2027, 1, 1)
+    assert local_today(LAST_EVENING_OF_2026) == date(2026, 12, 31)
+    assert local_today(FIRST_MINUTE_OF_2027) == date(2027, 1, 1)
 
 
 def test_the_answer_changes_by_itself_at_midnight_in_mexico_city() -> None:

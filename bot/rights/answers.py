@@ -10,8 +10,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.clock import local_today
 from bot.i18n import N_, format_day, translate
-from bot.rights.figures import DatedFigures, worker_day
+from bot.rights.figures import DatedFigures
 from bot.rights.topics import Topic, TopicCatalog
 
 DISCLAIMER = N_(
@@ -63,7 +64,7 @@ def answer_text(topic: Topic, lang: str, *, now: datetime, figures: DatedFigures
     force on the worker's date at `now`, so both languages change on the same day.
     """
     body = translate(lang, topic.more if more and topic.more else topic.answer)
-    body = figures.fill(body, worker_day(now), lang)
+    body = figures.fill(body, local_today(now), lang)
     checked = translate(lang, CHECKED).format(date=format_day(topic.checked, lang))
     return (f"*{translate(lang, topic.title)}*\n\n{body}\n\n{translate(lang, FREE_HELP)}\n"
             f"_{translate(lang, DISCLAIMER)} {checked}_")

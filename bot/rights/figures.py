@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -30,7 +29,6 @@ DATED_FIGURES_FILE = DATA_DIR / "dated_figures.yaml"
 # Where the workers this bot serves live; a state-specific zone is not worth the risk for a
 # figure that changes at midnight on 1 January (Quintana Roo is one hour ahead: a worker
 # there sees the new figure one hour late, never a figure that is not yet in force).
-WORKER_ZONE = ZoneInfo("America/Mexico_City")
 # Any `{…}` in a text, to catch misspelled names that PLACEHOLDER would not even match.
 BRACED = re.compile(r"\{([^{}\n]*)\}")
 _WORDS = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -88,12 +86,6 @@ class DatedFigures:
 
 
 NO_FIGURES = DatedFigures({})
-
-
-def worker_day(now: datetime) -> date:
-    """The worker's calendar date at `now` (Mexico City time), never the server's UTC date."""
-    aware = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    return aware.astimezone(WORKER_ZONE).date()
 
 
 def placeholders_in(text: str) -> list[str]:
