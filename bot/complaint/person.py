@@ -17,7 +17,7 @@ from bot.core.turn import Effect
 from bot.i18n import BABEL_LOCALES, N_
 
 ACTIONS = ActionCatalog()
-# A line that answers when no center does (legal_facts.md, "free legal help": PROFEDET's
+# A line that answers when no center does (legal_facts.md of 2026-12-02, "free legal help": PROFEDET's
 # December 2025 notices give 079, the Government of Mexico's line, labor services). Only the
 # line: PROFEDET's building closed in January 2026. PROFEDET is for federal matters, so the
 # state's own procuraduría is named too.

@@ -19,7 +19,7 @@ DISCLAIMER = N_(
     "Esta es información general, no asesoría legal. Para hablar con una persona escribe *persona*."
 )
 # In production *persona* may reach nobody (legal review H2), so every answer also names a
-# free line that answers (legal_facts.md, "free legal help": 079 per PROFEDET's December 2025
+# free line that answers (legal_facts.md of 2026-12-02, "free legal help": 079 per PROFEDET's Dec 2025
 # notices). Only the line, never an address: PROFEDET's building closed in January 2026.
 FREE_HELP = N_(
     "Asesoría gratis: PROFEDET al 079 (servicios laborales) o la Procuraduría de la Defensa "
